@@ -1,0 +1,108 @@
+"""The database: engine, sessions bound to the request transaction, and the
+schema upgrade that runs when the application starts.
+
+``request.dbsession`` joins pyramid_tm's transaction through zope.sqlalchemy,
+so a request commits everything or nothing. Code outside a request (the
+management command, the worker) uses ``session_scope``.
+"""
+import contextlib
+import os
+
+import transaction
+import zope.sqlalchemy
+from alembic import command as alembic_command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import engine_from_config, event
+from sqlalchemy.orm import sessionmaker
+
+from . import models  # noqa: F401  (registers every table)
+
+
+def _sqlite_pragmas(dbapi_connection, _record):
+    cursor = dbapi_connection.cursor()
+    # Integrity on SQLite is opt-in; writers wait instead of failing at once.
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def get_engine(settings, prefix="sqlalchemy."):
+    url = settings.get(prefix + "url", "")
+    kwargs = {}
+    if url.startswith("sqlite"):
+        # Waitress threads and the in-process worker share the file.
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+    engine = engine_from_config(settings, prefix, future=True, **kwargs)
+    if engine.dialect.name == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+    return engine
+
+
+def get_session_factory(engine):
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def get_tm_session(session_factory, transaction_manager, request=None):
+    """A session joined to ``transaction_manager``: it commits and rolls back
+    with the transaction and is never committed by hand."""
+    dbsession = session_factory(info={"request": request})
+    zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
+    return dbsession
+
+
+@contextlib.contextmanager
+def session_scope(registry):
+    """One transaction outside a request (scripts, the worker)."""
+    manager = transaction.TransactionManager(explicit=True)
+    with manager:
+        yield get_tm_session(registry.dbsession_factory, manager)
+
+
+def alembic_config(url):
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", "synnefo_pyr:alembic")
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+def upgrade_schema(engine):
+    """``alembic upgrade head`` on ``engine``: the only way the schema changes."""
+    cfg = alembic_config(engine.url.render_as_string(hide_password=False))
+    with engine.begin() as connection:
+        cfg.attributes["connection"] = connection
+        alembic_command.upgrade(cfg, "head")
+
+
+def _ensure_sqlite_dir(url):
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        directory = os.path.dirname(url[len("sqlite:///"):])
+        if directory:
+            os.makedirs(directory, exist_ok=True)
+
+
+def includeme(config):
+    settings = config.get_settings()
+    # Faults are raised, so any exception aborts; the explicit manager makes a
+    # forgotten transaction boundary an error instead of an implicit commit.
+    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    # Running the security policy inside the tm tween is work for nothing.
+    settings["tm.annotate_user"] = False
+    config.include("pyramid_tm")
+    config.include("pyramid_retry")
+
+    _ensure_sqlite_dir(settings.get("sqlalchemy.url", ""))
+    engine = get_engine(settings)
+    if config.registry.synnefo.auto_migrate:
+        upgrade_schema(engine)
+    session_factory = get_session_factory(engine)
+    config.registry.dbengine = engine
+    config.registry.dbsession_factory = session_factory
+
+    def dbsession(request):
+        # Tests may hand in a session of their own through the environ.
+        session = request.environ.get("app.dbsession")
+        if session is None:
+            session = get_tm_session(session_factory, request.tm, request=request)
+        return session
+
+    config.add_request_method(dbsession, reify=True)

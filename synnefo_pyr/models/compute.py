@@ -1,0 +1,1 @@
+"""Models of the compute subsystem (see its issue)."""

@@ -1,0 +1,1 @@
+"""Models of the images subsystem (see its issue)."""

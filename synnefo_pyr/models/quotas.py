@@ -1,0 +1,1 @@
+"""Models of the quotas subsystem (see its issue)."""

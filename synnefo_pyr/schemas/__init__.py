@@ -1,0 +1,1 @@
+"""Request validation: one module per API, reading like the guides' tables."""

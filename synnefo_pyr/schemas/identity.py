@@ -1,0 +1,47 @@
+"""The authenticate request of the identity guide:
+
+==========================================  ==========================
+``auth.token.id``                           a user token
+``auth.passwordCredentials.username``       the user's uuid (or email)
+``auth.passwordCredentials.password``       the user's token (or password)
+``auth.tenantName``                         optional, must be the uuid
+==========================================  ==========================
+
+Anything else (no ``auth``, neither form, half a credential) is a 400
+"Malformed request" (B4).
+"""
+from dataclasses import dataclass
+
+from .. import faults
+
+MALFORMED = "Malformed request"
+
+
+@dataclass(frozen=True)
+class AuthenticateRequest:
+    token: str
+    username: str | None = None
+    tenant_name: str | None = None
+
+    @classmethod
+    def from_body(cls, body):
+        auth = body.get("auth") if isinstance(body, dict) else None
+        if not isinstance(auth, dict):
+            raise faults.BadRequest(MALFORMED, "Missing 'auth' object")
+        tenant = auth.get("tenantName") or None
+        if tenant is not None and not isinstance(tenant, str):
+            raise faults.BadRequest(MALFORMED, "Invalid tenantName")
+        if "token" in auth:
+            token = auth["token"]
+            if not isinstance(token, dict) or not isinstance(token.get("id"), str):
+                raise faults.BadRequest(MALFORMED, "Missing token id")
+            return cls(token=token["id"], tenant_name=tenant)
+        if "passwordCredentials" in auth:
+            creds = auth["passwordCredentials"]
+            if not isinstance(creds, dict):
+                raise faults.BadRequest(MALFORMED, "Invalid passwordCredentials")
+            username, password = creds.get("username"), creds.get("password")
+            if not isinstance(username, str) or not isinstance(password, str):
+                raise faults.BadRequest(MALFORMED, "Both username and password are required")
+            return cls(token=password, username=username, tenant_name=tenant)
+        raise faults.BadRequest(MALFORMED, "Either token or passwordCredentials is required")

@@ -1,0 +1,104 @@
+"""Who is calling: ``X-Auth-Token`` -> identity -> principals -> ACL.
+
+A user token yields ``user:<uuid>``, one ``role:<name>`` per group of the
+user, and ``system.Authenticated``; a component token yields
+``service:<name>`` and ``service:*``. Whether a principal may do something
+is answered only by the ``__acl__`` of the context (``ACLHelper``), with one
+rule on top: an access token carries a scope, a path prefix, and reaches
+nothing outside it.
+"""
+from dataclasses import dataclass, field
+
+from pyramid.authorization import ACLHelper, Authenticated, Everyone
+from pyramid.request import RequestLocalCache
+from pyramid.security import Denied
+
+from . import accounts
+
+ANY_SERVICE = "service:*"
+_FAILURE_KEY = "synnefo.auth_failure"
+
+
+@dataclass(frozen=True)
+class Identity:
+    user: object = None
+    token: object = None
+    component: object = None
+    principals: tuple = field(default=())
+
+    @property
+    def is_service(self):
+        return self.component is not None
+
+    @property
+    def scope(self):
+        return self.token.scope if self.token is not None else None
+
+
+def token_from_request(request):
+    """The token from the query string first, then the header (A6)."""
+    token = request.GET.get("X-Auth-Token")
+    if token is None:
+        token = request.headers.get("X-Auth-Token")
+    return token
+
+
+def auth_failure(request):
+    """Why the request has no identity: the message of the 401 to send."""
+    return request.environ.get(_FAILURE_KEY) or "Access denied. No authentication token"
+
+
+def in_scope(scope, path):
+    return scope is None or path.startswith(scope)
+
+
+class TokenSecurityPolicy:
+    def __init__(self):
+        self._cache = RequestLocalCache(self._load_identity)
+        self._acl = ACLHelper()
+
+    def _load_identity(self, request):
+        clear = token_from_request(request)
+        if clear is None:
+            return None
+        result = accounts.resolve_token(request.dbsession, clear)
+        if result.failure:
+            request.environ[_FAILURE_KEY] = result.failure
+            return None
+        if result.component is not None:
+            principals = (Everyone, f"service:{result.component.name}", ANY_SERVICE)
+            return Identity(component=result.component, principals=principals)
+        user = result.token.user
+        principals = (Everyone, Authenticated, f"user:{user.uuid}") + tuple(
+            f"role:{role.name}" for role in user.roles
+        )
+        return Identity(user=user, token=result.token, principals=principals)
+
+    def identity(self, request):
+        return self._cache.get_or_create(request)
+
+    def authenticated_userid(self, request):
+        identity = self.identity(request)
+        if identity is None or identity.user is None:
+            return None
+        return identity.user.uuid
+
+    def effective_principals(self, request):
+        identity = self.identity(request)
+        return list(identity.principals) if identity else [Everyone]
+
+    def permits(self, request, context, permission):
+        identity = self.identity(request)
+        if identity is not None and not in_scope(identity.scope, request.path_info):
+            return Denied("The token's scope does not cover %s", request.path_info)
+        return self._acl.permits(context, self.effective_principals(request), permission)
+
+    def remember(self, request, userid, **kw):
+        return []
+
+    def forget(self, request, **kw):
+        return []
+
+
+def includeme(config):
+    config.set_security_policy(TokenSecurityPolicy())

@@ -1,0 +1,83 @@
+"""The one place where every error becomes the documented fault body.
+
+Our own faults, Pyramid's HTTP exceptions (no route, no view for the method,
+permission denied) and unexpected exceptions all end here, rendered in JSON
+or XML as the client asked. Exception views need no permission, so
+rendering an error never depends on who is asking.
+"""
+import logging
+
+from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPMethodNotAllowed, HTTPNotFound
+
+from .. import faults
+from ..permissions import is_service_permission
+from ..renderers import fault_response
+from ..security import auth_failure
+
+log = logging.getLogger(__name__)
+
+
+def fault_view(exc, request):
+    return fault_response(request, exc)
+
+
+def not_found_view(exc, request):
+    """No route matched: an unknown URL (A10). A route matched but traversal
+    found no such item: itemNotFound, after the token check unless the
+    container is public."""
+    if request.matched_route is None:
+        return fault_response(request, faults.BadRequest("API endpoint not found"))
+    context = request.context
+    if not getattr(context, "public", False) and request.identity is None:
+        return fault_response(request, faults.Unauthorized(auth_failure(request)))
+    message = getattr(context, "missing_message", faults.ItemNotFound.message)
+    return fault_response(request, faults.ItemNotFound(message))
+
+
+def method_not_allowed_view(exc, request):
+    allowed = list(exc.allow or []) if exc.allow else []
+    return fault_response(request, faults.NotAllowed(allowed))
+
+
+def forbidden_view(exc, request):
+    """Permission denied. No (or a bad) token, or a token of the wrong kind:
+    401. Somebody else's item: 404, as if it did not exist (A12).
+    Anything else: 403."""
+    identity = request.identity
+    permission = getattr(getattr(exc, "result", None), "permission", None)
+    wrong_kind = identity is not None and permission is not None and (
+        is_service_permission(permission) != identity.is_service
+    )
+    if identity is None:
+        fault = faults.Unauthorized(auth_failure(request))
+    elif wrong_kind:
+        fault = faults.Unauthorized("Invalid token")
+    elif hasattr(request.context, "missing_message"):
+        fault = faults.ItemNotFound(request.context.missing_message)
+    else:
+        fault = faults.Forbidden("You are not allowed to do this")
+    return fault_response(request, fault)
+
+
+def http_exception_view(exc, request):
+    """Any other HTTP exception Pyramid or WebOb raised."""
+    if exc.code < 400:
+        return exc
+    cls = faults.BY_STATUS.get(exc.code, faults.BadRequest if exc.code < 500 else faults.InternalServerError)
+    return fault_response(request, cls(exc.explanation or None))
+
+
+def unexpected_error_view(exc, request):
+    """A bug or an outage: log it, answer 500 and say nothing internal (A16)."""
+    log.exception("Unexpected error on %s %s", request.method, request.path_qs)
+    return fault_response(request, faults.InternalServerError("Unexpected error"))
+
+
+def includeme(config):
+    add = config.add_exception_view
+    add(fault_view, context=faults.Fault)
+    add(method_not_allowed_view, context=HTTPMethodNotAllowed)
+    add(not_found_view, context=HTTPNotFound)
+    add(forbidden_view, context=HTTPForbidden)
+    add(http_exception_view, context=HTTPException)
+    add(unexpected_error_view, context=Exception)

@@ -1,0 +1,62 @@
+"""Rows for tests, each created and committed in its own transaction, as
+an operator's ``snf-pyr-manage`` would."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from synnefo_pyr import accounts
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.models.identity import AuthToken, User
+from synnefo_pyr.models.meta import utcnow
+
+
+@dataclass
+class TestUser:
+    """What a test needs of a user: who it is and a live token."""
+
+    __test__ = False
+
+    uuid: str
+    email: str
+    token: str
+    realname: str
+    id: int
+
+    @property
+    def headers(self):
+        return {"X-Auth-Token": self.token}
+
+
+class Factory:
+    def __init__(self, registry):
+        self.registry = registry
+
+    def session(self):
+        return session_scope(self.registry)
+
+    def user(self, email="user@example.org", first_name="Ada", last_name="Lovelace",
+             password=None, admin=False, active=True, token_ttl=3600):
+        with self.session() as db:
+            user = accounts.create_user(db, email, first_name, last_name, password=password, admin=admin)
+            user.is_active = active
+            clear, _ = accounts.issue_token(db, user, token_ttl)
+            return TestUser(user.uuid, user.email, clear, user.realname, user.id)
+
+    def token(self, user, ttl=3600, scope=None):
+        with self.session() as db:
+            row = db.get(User, user.id)
+            clear, _ = accounts.issue_token(db, row, ttl, scope=scope)
+            return clear
+
+    def expire_tokens(self, user):
+        with self.session() as db:
+            for token in db.query(AuthToken).filter_by(user_id=user.id):
+                token.expires_at = utcnow() - timedelta(seconds=1)
+
+    def set_active(self, user, active):
+        with self.session() as db:
+            db.get(User, user.id).is_active = active
+
+    def component(self, name="cyclades", base_url="https://cyclades.example.org/", ui_url=None):
+        with self.session() as db:
+            _, clear = accounts.create_component(db, name, base_url, ui_url)
+            return clear

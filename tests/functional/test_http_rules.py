@@ -1,0 +1,87 @@
+"""The shared HTTP rules of behaviours.md section A, on the identity and
+account APIs (the other APIs repeat them in their own suites)."""
+import xml.etree.ElementTree as ET
+
+from synnefo_pyr.views import account
+
+from ..helpers import assert_fault, post_json
+
+CATALOGS = "/account/v1.0/user_catalogs"
+NS = "{http://docs.openstack.org/identity/api/v2.0}"
+
+
+def test_no_cache_headers_and_vary(testapp):
+    res = testapp.post("/identity/v2.0/tokens")
+    assert {"no-cache", "no-store", "must-revalidate"} <= {
+        part.strip() for part in res.headers["Cache-Control"].split(",")
+    }
+    assert "Expires" in res.headers
+    assert res.headers["Vary"] == "X-Auth-Token"
+    assert int(res.headers["Content-Length"]) == len(res.body)
+
+
+def test_faults_carry_the_headers_too(testapp):
+    res = testapp.get("/nowhere", status=400)
+    assert res.headers["Vary"] == "X-Auth-Token"
+    assert "no-store" in res.headers["Cache-Control"]
+
+
+def test_token_in_query_parameter(testapp, user):
+    res = post_json(testapp, f"{CATALOGS}?X-Auth-Token={user.token}", {"uuids": [user.uuid]}, status=200)
+    assert res.json["uuid_catalog"] == {user.uuid: user.email}
+
+
+def test_query_token_is_checked_before_header(testapp, user):
+    res = post_json(testapp, f"{CATALOGS}?X-Auth-Token=bogus", {}, headers=user.headers)
+    assert_fault(res, "unauthorized", 401, "Invalid token")
+
+
+def test_format_by_query_suffix_and_accept(testapp):
+    assert testapp.get("/nowhere", {"format": "xml"}, status=400).content_type == "application/xml"
+    assert testapp.get("/nowhere.xml", status=400).content_type == "application/xml"
+    res = testapp.get("/nowhere", headers={"Accept": "text/html, application/xml"}, status=400)
+    assert res.content_type == "application/xml"
+    # ?format wins over Accept; JSON is the default.
+    res = testapp.get("/nowhere", {"format": "json"}, headers={"Accept": "application/xml"}, status=400)
+    assert res.content_type == "application/json"
+    assert testapp.get("/nowhere", status=400).content_type == "application/json"
+
+
+def test_json_suffix_reaches_the_same_view(testapp):
+    res = testapp.post("/identity/v2.0/tokens.json", status=200)
+    assert "serviceCatalog" in res.json["access"]
+
+
+def test_xml_fault_body(testapp):
+    res = testapp.get("/identity/v2.0/tokens", {"format": "xml"}, status=405)
+    root = ET.fromstring(res.body)
+    assert root.tag == NS + "notAllowed"
+    assert root.get("code") == "405"
+    assert root.find(NS + "message").text == "Method not allowed"
+    assert res.headers["Allow"] == "POST"
+
+
+def test_unexpected_error_is_500_and_leaks_nothing(testapp, user, monkeypatch):
+    def explode(*args, **kwargs):
+        raise RuntimeError("password=hunter2 at db.internal:5432")
+
+    monkeypatch.setattr(account.accounts, "uuid_catalog", explode)
+    res = post_json(testapp, CATALOGS, {"uuids": []}, headers=user.headers, status=500)
+    assert_fault(res, "internalServerError", 500, "Unexpected error")
+    assert b"hunter2" not in res.body and b"RuntimeError" not in res.body
+
+
+def test_unknown_url_outside_any_api(testapp):
+    assert_fault(testapp.get("/definitely/not/here", status=400), "badRequest", 400,
+                 "API endpoint not found")
+
+
+def test_scoped_token_reaches_only_its_scope(testapp, factory, user):
+    inside = factory.token(user, scope="/account/v1.0/user_catalogs")
+    post_json(testapp, CATALOGS, {"uuids": [user.uuid]}, headers={"X-Auth-Token": inside}, status=200)
+    outside = factory.token(user, scope="/compute/v2.0")
+    res = post_json(testapp, CATALOGS, {"uuids": []}, headers={"X-Auth-Token": outside})
+    assert_fault(res, "forbidden", 403)
+    res = testapp.post(CATALOGS.replace("user_catalogs", "feedback"), {"feedback_msg": "x"},
+                       headers={"X-Auth-Token": inside}, status=403)
+    assert_fault(res, "forbidden", 403)

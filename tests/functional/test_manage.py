@@ -1,0 +1,79 @@
+"""``snf-pyr-manage``: identity commands print JSON, refuse with exit 1."""
+import io
+import json
+
+import pytest
+
+from synnefo_pyr.scripts.manage import run
+
+from ..helpers import assert_fault, post_json
+
+
+@pytest.fixture
+def manage(tmp_path, db_url, registry):
+    ini = tmp_path / "test.ini"
+    ini.write_text(
+        "[app:main]\nuse = egg:synnefo_pyr#main\n"
+        f"sqlalchemy.url = {db_url}\nsynnefo_pyr.token_ttl = 3600\n"
+    )
+
+    def call(*argv, expect=0):
+        out, err = io.StringIO(), io.StringIO()
+        status = run([str(ini), *argv], stdout=out, stderr=err)
+        assert status == expect, err.getvalue()
+        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
+
+    return call
+
+
+def test_user_add_then_authenticate(manage, testapp):
+    created = manage("user-add", "--email", "ada@example.org", "--first-name", "Ada",
+                     "--last-name", "Lovelace", "--password", "pw")
+    assert {"uuid", "email", "token", "token_expires"} <= set(created)
+    res = post_json(testapp, "/identity/v2.0/tokens",
+                    {"auth": {"token": {"id": created["token"]}}}, status=200)
+    assert res.json["access"]["user"]["id"] == created["uuid"]
+    shown = manage("user-show", created["uuid"])
+    assert shown["email"] == "ada@example.org" and "token" not in shown
+    assert [u["uuid"] for u in manage("user-list")] == [created["uuid"]]
+
+
+def test_duplicate_user_is_refused(manage):
+    manage("user-add", "--email", "a@x.org", "--first-name", "A", "--last-name", "B")
+    err = manage("user-add", "--email", "a@x.org", "--first-name", "A", "--last-name", "B", expect=1)
+    assert "exists" in err
+
+
+def test_user_modify(manage, testapp):
+    created = manage("user-add", "--email", "a@x.org", "--first-name", "A", "--last-name", "B")
+    renewed = manage("user-modify", created["uuid"], "--renew-token")
+    assert renewed["token"] != created["token"]
+    manage("user-modify", created["uuid"], "--deactivate")
+    res = post_json(testapp, "/identity/v2.0/tokens", {"auth": {"token": {"id": renewed["token"]}}})
+    assert_fault(res, "unauthorized", 401, "User inactive")
+    manage("user-modify", created["uuid"], "--activate", "--admin")
+    assert manage("user-show", created["uuid"])["roles"] == ["default", "admin"]
+    assert manage("user-modify", created["uuid"], "--no-admin")["is_admin"] is False
+    expired = manage("user-modify", created["uuid"], "--token-expires-in", "-10")
+    assert "token_expires" in expired
+    res = post_json(testapp, "/identity/v2.0/tokens", {"auth": {"token": {"id": renewed["token"]}}})
+    assert_fault(res, "unauthorized", 401, "Authentication expired")
+    assert "No user" in manage("user-show", "nobody", expect=1)
+
+
+def test_component_add_and_service_call(manage, testapp):
+    component = manage("component-add", "pithos", "--base-url", "https://p.example.org/v1")
+    assert component["name"] == "pithos" and component["token"]
+    assert [c["name"] for c in manage("component-list")] == ["pithos"]
+    post_json(testapp, "/account/v1.0/service/user_catalogs", {"uuids": []},
+              headers={"X-Auth-Token": component["token"]}, status=200)
+    assert "exists" in manage("component-add", "pithos", "--base-url", "https://x", expect=1)
+
+
+def test_token_create(manage, testapp):
+    created = manage("user-add", "--email", "a@x.org", "--first-name", "A", "--last-name", "B")
+    scoped = manage("token-create", "--user", created["uuid"], "--scope", "/image/v1.0",
+                    "--expires-in", "60")
+    assert scoped["scope"] == "/image/v1.0" and scoped["expires"].endswith("+00:00")
+    testapp.get(f"/identity/v2.0/tokens/{scoped['token']}", {"belongsTo": "/image/v1.0/images"},
+                status=200)

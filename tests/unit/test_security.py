@@ -1,0 +1,93 @@
+"""The security policy: tokens -> principals -> ACL, and scopes."""
+import pytest
+from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
+from pyramid.testing import DummyRequest
+
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.security import ANY_SERVICE, TokenSecurityPolicy, auth_failure, in_scope
+
+
+class Context:
+    def __init__(self, acl):
+        self.__acl__ = acl
+
+
+@pytest.fixture
+def policy_request(registry):
+    """A request whose dbsession is a committed-scope session."""
+    sessions = []
+
+    def make(token=None, path="/compute/v2.0/servers", query_token=None):
+        manager = session_scope(registry)
+        db = manager.__enter__()
+        sessions.append(manager)
+        headers = {"X-Auth-Token": token} if token is not None else {}
+        params = {"X-Auth-Token": query_token} if query_token is not None else {}
+        request = DummyRequest(headers=headers, params=params, path=path)
+        request.dbsession = db
+        request.environ["PATH_INFO"] = path
+        return request
+
+    yield make
+    for manager in sessions:
+        manager.__exit__(None, None, None)
+
+
+def test_user_principals(policy_request, factory):
+    admin = factory.user(email="root@example.org", admin=True)
+    request = policy_request(admin.token)
+    policy = TokenSecurityPolicy()
+    principals = policy.effective_principals(request)
+    assert set(principals) == {Everyone, Authenticated, f"user:{admin.uuid}", "role:default", "role:admin"}
+    assert policy.authenticated_userid(request) == admin.uuid
+
+
+def test_service_principals(policy_request, factory):
+    token = factory.component("cyclades")
+    request = policy_request(token)
+    principals = TokenSecurityPolicy().effective_principals(request)
+    assert set(principals) == {Everyone, "service:cyclades", ANY_SERVICE}
+    assert Authenticated not in principals
+
+
+def test_no_token_and_bad_tokens(policy_request, factory, user):
+    policy = TokenSecurityPolicy()
+    request = policy_request()
+    assert policy.identity(request) is None
+    assert auth_failure(request) == "Access denied. No authentication token"
+    request = policy_request("bogus")
+    assert policy.identity(request) is None
+    assert auth_failure(request) == "Invalid token"
+    factory.set_active(user, False)
+    request = policy_request(user.token)
+    assert policy.identity(request) is None
+    assert auth_failure(request) == "User inactive"
+
+
+def test_acl_decides(policy_request, factory, user, other_user):
+    policy = TokenSecurityPolicy()
+    owned = Context([(Allow, f"user:{user.uuid}", ALL_PERMISSIONS)])
+    assert policy.permits(policy_request(user.token), owned, "compute:read")
+    assert not policy.permits(policy_request(other_user.token), owned, "compute:read")
+    assert not policy.permits(policy_request(), owned, "compute:read")
+
+
+def test_scope_limits_the_acl(policy_request, factory, user):
+    policy = TokenSecurityPolicy()
+    scoped = factory.token(user, scope="/compute/v2.0/servers/1")
+    owned = Context([(Allow, f"user:{user.uuid}", ALL_PERMISSIONS)])
+    assert policy.permits(policy_request(scoped, path="/compute/v2.0/servers/1"), owned, "x")
+    assert policy.permits(policy_request(scoped, path="/compute/v2.0/servers/1/metadata"), owned, "x")
+    denied = policy.permits(policy_request(scoped, path="/compute/v2.0/servers/2"), owned, "x")
+    assert not denied
+
+
+def test_query_parameter_token_first(policy_request, user, other_user):
+    request = policy_request(token=other_user.token, query_token=user.token)
+    assert TokenSecurityPolicy().authenticated_userid(request) == user.uuid
+
+
+def test_in_scope():
+    assert in_scope(None, "/anything")
+    assert in_scope("/a/b", "/a/b/c")
+    assert not in_scope("/a/b", "/a")

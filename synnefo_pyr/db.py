@@ -26,8 +26,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.close()
 
 
+def database_url(settings, prefix="sqlalchemy."):
+    """The configured URL, or ``$DATABASE_URL`` when the ini leaves it empty
+    (production.ini never holds credentials)."""
+    url = (settings.get(prefix + "url") or "").strip() or os.environ.get("DATABASE_URL", "")
+    if not url:
+        raise RuntimeError("No database: set sqlalchemy.url or DATABASE_URL")
+    return url
+
+
 def get_engine(settings, prefix="sqlalchemy."):
-    url = settings.get(prefix + "url", "")
+    url = database_url(settings, prefix)
+    settings = dict(settings, **{prefix + "url": url})
     kwargs = {}
     if url.startswith("sqlite"):
         # Waitress threads and the in-process worker share the file.
@@ -90,7 +100,7 @@ def includeme(config):
     config.include("pyramid_tm")
     config.include("pyramid_retry")
 
-    _ensure_sqlite_dir(settings.get("sqlalchemy.url", ""))
+    _ensure_sqlite_dir(database_url(settings))
     engine = get_engine(settings)
     if config.registry.synnefo.auto_migrate:
         upgrade_schema(engine)

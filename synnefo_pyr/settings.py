@@ -4,6 +4,7 @@ Views and services read ``request.registry.synnefo`` (an ``AppSettings``)
 instead of poking at the raw settings dict, so a typo in an ini key shows up
 here once rather than as a silent default somewhere deep in a view.
 """
+import os
 from dataclasses import dataclass, field
 
 from pyramid.settings import asbool
@@ -67,7 +68,8 @@ def parse_settings(settings):
         api: _prefix(_str(settings, "prefix." + api, default))
         for api, default in DEFAULT_PREFIXES.items()
     }
-    base_url = _str(settings, "base_url")
+    # Like the database URL, the public URL may come from the environment.
+    base_url = _str(settings, "base_url") or os.environ.get("SYNNEFO_BASE_URL") or None
     return AppSettings(
         base_url=base_url.rstrip("/") if base_url else None,
         prefixes=prefixes,

@@ -52,6 +52,9 @@ class Server(Base):
     build_progress: Mapped[int] = mapped_column(Integer, default=0)
     suspended: Mapped[bool] = mapped_column(Boolean, default=False)
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Armed by ``server-modify --fail`` when no job is pending: the next
+    #: job enqueued for the server takes it and fails with this message.
+    pending_failure: Mapped[str | None] = mapped_column(Text)
     created_at = mapped_column(UTCDateTime, default=utcnow, nullable=False)
     updated_at = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False, index=True)
 

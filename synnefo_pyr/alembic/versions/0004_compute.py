@@ -62,6 +62,7 @@ def upgrade():
     sa.Column('build_progress', sa.Integer(), nullable=False),
     sa.Column('suspended', sa.Boolean(), nullable=False),
     sa.Column('deleted', sa.Boolean(), nullable=False),
+    sa.Column('pending_failure', sa.Text(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['flavor_id'], ['flavors.id'], name=op.f('fk_servers_flavor_id_flavors')),

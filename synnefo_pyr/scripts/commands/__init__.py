@@ -10,5 +10,6 @@ class CommandError(Exception):
 
 
 from . import identity  # noqa: E402
+from . import images  # noqa: E402
 
-COMMAND_MODULES = [identity]
+COMMAND_MODULES = [identity, images]

@@ -1,0 +1,550 @@
+"""The quota engine: resources, per-holder limits and commissions.
+
+Every change of usage goes through here, whether it comes from the compute
+service in-process (``charge``, in the same database transaction as the
+change it accounts for) or from another service over the commission API
+(``issue`` then ``resolve``). Nothing here knows about HTTP; errors are
+raised as faults, so the caller's transaction aborts with them.
+
+Holdings and usage (see ``models/quotas.py``): issuing a commission raises
+``usage_max`` by its allocations and lowers ``usage_min`` by its releases;
+accepting brings the other bound along, rejecting undoes the first step.
+``usage`` as the API shows it is ``usage_max`` and ``pending`` is
+``usage_max - usage_min``.
+
+Races: before checking a limit the engine row-locks (``SELECT ... FOR
+UPDATE``) every holding it touches, always in the order (holder, source,
+resource id), so concurrent commissions queue up instead of overtaking one
+another, and never deadlock on each other. Resolving locks the commission
+rows first (by serial) and then their holdings, in the same order.
+
+Holders are users (their uuid) and the only source is ``system``, whose
+holdings are created on first use with the resources' default limits; the
+source is a real column for the projects to come.
+
+Which resources a service component sees in ``/service_quotas``: those whose
+``service`` is the component's name or starts with ``<component name>_``
+(component ``cyclades`` -> ``cyclades_compute``, ``cyclades_plankton``...).
+
+Settings (``synnefo_pyr.quotas.default_limit.<resource>``): the default
+limit of a built-in resource. At start the built-in resources are created
+if missing; a limit given in the ini also overwrites the stored default,
+one left out keeps whatever ``resource-modify`` stored.
+"""
+import logging
+from collections import namedtuple
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
+
+from . import faults
+from .models.identity import User
+from .models.meta import utcnow
+from .models.quotas import Commission, Provision, QuotaHolding, Resource
+
+log = logging.getLogger(__name__)
+
+SYSTEM = "system"
+GiB = 1024 ** 3
+SETTINGS_PREFIX = "synnefo_pyr.quotas.default_limit."
+#: Where the quota settings ride along on every database session.
+SESSION_INFO_KEY = "synnefo_pyr.quotas"
+
+#: One line of a commission, as callers give it.
+ProvisionSpec = namedtuple("ProvisionSpec", "holder source resource quantity")
+
+
+@dataclass(frozen=True)
+class ResourceSpec:
+    name: str
+    description: str
+    service: str
+    default_limit: int
+    unit: str | None = None
+    allow_in_projects: bool = True
+    ui_visible: bool = True
+    api_visible: bool = True
+
+
+#: The resources this deployment implements (cyclades_compute).
+BUILTIN_RESOURCES = (
+    ResourceSpec("cyclades.vm", "Number of virtual machines", "cyclades_compute", 10),
+    ResourceSpec("cyclades.total_cpu", "Number of virtual machine processors",
+                 "cyclades_compute", 40),
+    ResourceSpec("cyclades.cpu", "Number of virtual machine processors of running servers",
+                 "cyclades_compute", 40),
+    ResourceSpec("cyclades.total_ram", "Virtual machine memory size", "cyclades_compute",
+                 40 * GiB, unit="bytes"),
+    ResourceSpec("cyclades.ram", "Memory size of running servers", "cyclades_compute",
+                 40 * GiB, unit="bytes"),
+    ResourceSpec("cyclades.disk", "Virtual machine disk size", "cyclades_compute",
+                 400 * GiB, unit="bytes"),
+    ResourceSpec("cyclades.network.private", "Number of private networks",
+                 "cyclades_compute", 5),
+)
+BUILTIN_BY_NAME = {spec.name: spec for spec in BUILTIN_RESOURCES}
+
+#: The short names the compute API's overLimit details use (F11); other
+#: resources are named by their description.
+DISPLAY_NAMES = {
+    "cyclades.vm": "Virtual Machine",
+    "cyclades.cpu": "CPU",
+    "cyclades.total_cpu": "CPU",
+    "cyclades.ram": "RAM",
+    "cyclades.total_ram": "RAM",
+    "cyclades.disk": "Disk",
+    "cyclades.network.private": "Private Network",
+}
+
+
+# --------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class QuotaSettings:
+    #: Built-in resource name -> default limit given in the ini.
+    default_limits: dict = field(default_factory=dict)
+
+    def builtin_specs(self):
+        return [
+            ResourceSpec(**dict(spec.__dict__, default_limit=self.default_limits.get(
+                spec.name, spec.default_limit)))
+            for spec in BUILTIN_RESOURCES
+        ]
+
+
+def parse_settings(settings):
+    limits = {}
+    for key, value in settings.items():
+        if not key.startswith(SETTINGS_PREFIX) or value in (None, ""):
+            continue
+        name = key[len(SETTINGS_PREFIX):]
+        if name not in BUILTIN_BY_NAME:
+            raise ValueError(f"{key}: {name!r} is not a built-in resource")
+        limit = int(value)
+        if limit < 0:
+            raise ValueError(f"{key}: a limit cannot be negative")
+        limits[name] = limit
+    return QuotaSettings(default_limits=limits)
+
+
+def _settings_of(dbsession):
+    return dbsession.info.get(SESSION_INFO_KEY) or QuotaSettings()
+
+
+# --------------------------------------------------------------- resources
+
+
+def _insert_ignoring_duplicates(dbsession, table, rows):
+    """INSERT that leaves alone rows whose unique key exists already,
+    also when a concurrent transaction inserts the same key."""
+    dialect = dbsession.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
+    if insert is None:  # pragma: no cover - only the two databases are supported
+        raise RuntimeError(f"unsupported database {dialect}")
+    for row in rows:
+        dbsession.execute(insert(table).values(**row).on_conflict_do_nothing())
+
+
+def register_builtin_resources(dbsession, settings=None, overwrite_limits=False):
+    """Create the built-in resources that are missing; with
+    ``overwrite_limits``, reset the default limits the ini names."""
+    settings = settings or _settings_of(dbsession)
+    rows = [dict(spec.__dict__) for spec in settings.builtin_specs()]
+    _insert_ignoring_duplicates(dbsession, Resource.__table__, rows)
+    if overwrite_limits:
+        for name, limit in settings.default_limits.items():
+            dbsession.execute(
+                sa.update(Resource).where(Resource.name == name).values(default_limit=limit)
+            )
+    dbsession.flush()
+
+
+def find_resource(dbsession, name):
+    return dbsession.scalar(select(Resource).where(Resource.name == name))
+
+
+def add_resource(dbsession, name, service, default_limit, unit=None, description="",
+                 allow_in_projects=True, ui_visible=True, api_visible=True):
+    resource = Resource(
+        name=name, service=service, default_limit=default_limit, unit=unit,
+        description=description, allow_in_projects=allow_in_projects,
+        ui_visible=ui_visible, api_visible=api_visible,
+    )
+    dbsession.add(resource)
+    dbsession.flush()
+    return resource
+
+
+def list_resources(dbsession, api_visible_only=False):
+    query = select(Resource).order_by(Resource.name)
+    if api_visible_only:
+        query = query.where(Resource.api_visible.is_(True))
+    return list(dbsession.scalars(query))
+
+
+def component_resources(dbsession, component_name):
+    """The resources a component implements (module docstring)."""
+    return [
+        resource for resource in list_resources(dbsession)
+        if resource.service == component_name
+        or resource.service.startswith(component_name + "_")
+    ]
+
+
+def _resources_by_name(dbsession, names):
+    names = set(names)
+
+    def load():
+        query = select(Resource).where(Resource.name.in_(names))
+        return {r.name: r for r in dbsession.scalars(query)}
+
+    found = load()
+    if (names - set(found)) & set(BUILTIN_BY_NAME):
+        # The built-ins are registered at start; recreate them if they went away.
+        register_builtin_resources(dbsession)
+        found = load()
+    return found
+
+
+# --------------------------------------------------------------- faults
+
+
+def _provision_dict(p):
+    return {"holder": p.holder, "source": p.source, "resource": p.resource, "quantity": p.quantity}
+
+
+def display_name(resource):
+    return DISPLAY_NAMES.get(resource.name) or resource.description or resource.name
+
+
+def _no_holding(provision, message):
+    return faults.ItemNotFound(message, data={"data": {
+        "provision": _provision_dict(provision), "name": "NoHoldingError",
+    }})
+
+
+def _over_limit(provision, resource, holding):
+    available = max(holding.limit - holding.usage_max, 0)
+    return faults.OverLimit(
+        "Resource Limit Exceeded for your account.",
+        f"Limit for resource '{display_name(resource)}' exceeded for your account. "
+        f"Available: {available}, Requested: {provision.quantity}",
+        data={"data": {
+            "provision": _provision_dict(provision),
+            "name": "NoCapacityError",
+            "limit": holding.limit,
+            "usage": holding.usage_max,
+            "resource": provision.resource,
+            "source": provision.source,
+            "holder": provision.holder,
+            "requested": provision.quantity,
+            "current": holding.usage_max,
+        }},
+    )
+
+
+def _below_zero(provision, holding):
+    return faults.OverLimit(
+        "Resource usage would fall below zero.",
+        f"Cannot release {-provision.quantity} of resource '{provision.resource}' "
+        f"of {provision.holder}: usage is {holding.usage_min}",
+        data={"data": {
+            "provision": _provision_dict(provision),
+            "name": "NoQuantityError",
+            "limit": holding.limit,
+            "usage": holding.usage_min,
+            "resource": provision.resource,
+            "source": provision.source,
+            "holder": provision.holder,
+            "requested": provision.quantity,
+            "current": holding.usage_min,
+        }},
+    )
+
+
+# --------------------------------------------------------------- holdings
+
+
+def _lock_holdings(dbsession, keys):
+    """Row-lock the holdings of ``keys`` ((holder, source, resource_id)),
+    in the deterministic key order; returns them by key."""
+    if not keys:
+        return {}
+    condition = sa.tuple_(QuotaHolding.holder, QuotaHolding.source, QuotaHolding.resource_id).in_(
+        sorted(keys)
+    )
+    query = (
+        select(QuotaHolding).where(condition)
+        .order_by(QuotaHolding.holder, QuotaHolding.source, QuotaHolding.resource_id)
+        .options(lazyload(QuotaHolding.resource))
+        .with_for_update(of=QuotaHolding)
+        .execution_options(populate_existing=True)
+    )
+    return {_holding_key(h): h for h in dbsession.scalars(query)}
+
+
+def _existing_holding_keys(dbsession, keys):
+    condition = sa.tuple_(QuotaHolding.holder, QuotaHolding.source, QuotaHolding.resource_id).in_(
+        sorted(keys)
+    )
+    rows = dbsession.execute(
+        select(QuotaHolding.holder, QuotaHolding.source, QuotaHolding.resource_id).where(condition)
+    )
+    return {tuple(row) for row in rows}
+
+
+def _create_default_holdings(dbsession, keys, resources_by_id):
+    """Give ``system`` holdings that do not exist yet their default limits."""
+    missing = sorted(k for k in set(keys) - _existing_holding_keys(dbsession, keys) if k[1] == SYSTEM)
+    _insert_ignoring_duplicates(dbsession, QuotaHolding.__table__, [
+        {"holder": holder, "source": source, "resource_id": resource_id,
+         "limit": resources_by_id[resource_id].default_limit, "usage_min": 0, "usage_max": 0}
+        for holder, source, resource_id in missing
+    ])
+
+
+def _known_holders(dbsession, holders):
+    return set(dbsession.scalars(select(User.uuid).where(User.uuid.in_(set(holders)))))
+
+
+def _prepare(dbsession, provisions):
+    """Check the provisions name real holders and resources; lock (and
+    create if need be) their holdings. Returns ``[(provision, resource,
+    holding)]`` in the order of ``provisions``."""
+    resources = _resources_by_name(dbsession, [p.resource for p in provisions])
+    holders = _known_holders(dbsession, [p.holder for p in provisions])
+    keyed = {}
+    for p in provisions:
+        resource = resources.get(p.resource)
+        if resource is None:
+            raise _no_holding(p, f"Resource '{p.resource}' does not exist")
+        if p.holder not in holders:
+            raise _no_holding(p, f"Holder '{p.holder}' does not exist")
+        key = (p.holder, p.source, resource.id)
+        if key in keyed:
+            raise faults.BadRequest(
+                "Commission failed due to invalid input data",
+                f"More than one provision for {p.holder}, {p.source}, {p.resource}",
+            )
+        keyed[key] = (p, resource)
+    _create_default_holdings(dbsession, keyed, {r.id: r for r in resources.values()})
+    holdings = _lock_holdings(dbsession, keyed)
+    prepared = []
+    for key, (p, resource) in keyed.items():
+        if key not in holdings:
+            raise _no_holding(p, f"No holding of '{p.resource}' from source '{p.source}' "
+                                 f"for holder '{p.holder}'")
+        prepared.append((p, resource, holdings[key]))
+    return prepared
+
+
+def _holding_key(holding):
+    return (holding.holder, holding.source, holding.resource_id)
+
+
+# --------------------------------------------------------------- commissions
+
+
+def issue(dbsession, client, provisions, *, name="", force=False):
+    """Register a pending commission of ``provisions`` (``(holder, source,
+    resource, quantity)`` tuples) for ``client`` (a component name); returns
+    the ``Commission``. Nothing changes when any provision fails."""
+    provisions = [ProvisionSpec(*p) for p in provisions]
+    prepared = _prepare(dbsession, provisions)
+    # Check everything before touching anything: a caller that catches the
+    # fault must not be left with half a commission applied.
+    for p, resource, holding in prepared:
+        if p.quantity > 0 and not force and holding.usage_max + p.quantity > holding.limit:
+            raise _over_limit(p, resource, holding)
+        if p.quantity < 0 and holding.usage_min + p.quantity < 0:
+            raise _below_zero(p, holding)
+    commission = Commission(client=client, name=name or "", state="pending", issue_time=utcnow())
+    for p, resource, holding in prepared:
+        if p.quantity > 0:
+            holding.usage_max += p.quantity
+        else:
+            holding.usage_min += p.quantity
+        commission.provisions.append(Provision(
+            holder=p.holder, source=p.source, resource_id=resource.id, quantity=p.quantity,
+        ))
+    dbsession.add(commission)
+    dbsession.flush()
+    return commission
+
+
+def _apply(holdings, commission, accept):
+    for provision in commission.provisions:
+        holding = holdings[(provision.holder, provision.source, provision.resource_id)]
+        quantity = provision.quantity
+        if accept:
+            if quantity > 0:
+                holding.usage_min += quantity
+            else:
+                holding.usage_max += quantity
+        else:
+            if quantity > 0:
+                holding.usage_max -= quantity
+            else:
+                holding.usage_min -= quantity
+    commission.state = "accepted" if accept else "rejected"
+    commission.resolve_time = utcnow()
+
+
+def _lock_pending(dbsession, client, serials):
+    if not serials:
+        return {}
+    query = (
+        select(Commission)
+        .where(Commission.serial.in_(sorted(set(serials))), Commission.client == client,
+               Commission.state == "pending")
+        .order_by(Commission.serial)
+        .with_for_update(of=Commission)
+        .execution_options(populate_existing=True)
+    )
+    return {c.serial: c for c in dbsession.scalars(query)}
+
+
+def resolve(dbsession, client, accept=(), reject=()):
+    """Accept and reject pending commissions of ``client``. Returns
+    ``(accepted, rejected, failed)``; ``failed`` pairs a serial with the
+    fault explaining why (a serial in both lists, or not pending)."""
+    accept, reject = list(dict.fromkeys(accept)), list(dict.fromkeys(reject))
+    both = set(accept) & set(reject)
+    failed = [
+        (serial, faults.BadRequest(f"cannot both accept and reject serial {serial}"))
+        for serial in accept + [s for s in reject if s not in accept] if serial in both
+    ]
+    wanted = [s for s in accept + reject if s not in both]
+    commissions = _lock_pending(dbsession, client, wanted)
+    failed += [(serial, faults.ItemNotFound(f"serial {serial} does not exist"))
+               for serial in wanted if serial not in commissions]
+    keys = {(p.holder, p.source, p.resource_id)
+            for c in commissions.values() for p in c.provisions}
+    holdings = _lock_holdings(dbsession, keys)
+    accepted, rejected = [], []
+    for serial in wanted:
+        if serial in commissions:
+            _apply(holdings, commissions[serial], accept=serial in accept)
+            (accepted if serial in accept else rejected).append(serial)
+    dbsession.flush()
+    return accepted, rejected, failed
+
+
+def resolve_one(dbsession, client, serial, accept):
+    """Accept (or reject) one pending commission; 404 when there is none."""
+    accepted, rejected, failed = resolve(
+        dbsession, client, accept=[serial] if accept else [], reject=[] if accept else [serial]
+    )
+    if failed:
+        raise failed[0][1]
+
+
+def pending_serials(dbsession, client):
+    return list(dbsession.scalars(
+        select(Commission.serial)
+        .where(Commission.client == client, Commission.state == "pending")
+        .order_by(Commission.serial)
+    ))
+
+
+def pending_commission(dbsession, client, serial):
+    """The pending commission ``serial`` of ``client``, or ``None``."""
+    return dbsession.scalar(select(Commission).where(
+        Commission.serial == serial, Commission.client == client, Commission.state == "pending"
+    ))
+
+
+def charge(dbsession, holder, provisions, *, name="", source=SYSTEM, force=False):
+    """Issue and accept at once a commission: ``provisions`` is
+    ``{resource_name: quantity}`` (negative quantities release). Raises
+    ``faults.OverLimit`` when a limit would be exceeded (unless ``force``),
+    ``faults.ItemNotFound`` for an unknown resource or holder. Returns the
+    serial of the (accepted) commission."""
+    lines = [ProvisionSpec(holder, source, resource, int(quantity))
+             for resource, quantity in provisions.items()]
+    commission = issue(dbsession, "", lines, name=name, force=force)
+    holdings = _lock_holdings(dbsession, {
+        (p.holder, p.source, p.resource_id) for p in commission.provisions
+    })
+    _apply(holdings, commission, accept=True)
+    dbsession.flush()
+    return commission.serial
+
+
+# --------------------------------------------------------------- reading
+
+
+def _quota_entry(limit, usage_min, usage_max):
+    return {"limit": limit, "usage": usage_max, "pending": usage_max - usage_min}
+
+
+def quotas(dbsession, holders, resources):
+    """``{holder: {source: {resource: {"limit", "usage", "pending"}}}}`` for
+    ``resources``; a ``system`` holding not created yet shows the default."""
+    holders = list(holders)
+    by_id = {r.id: r for r in resources}
+    result = {
+        holder: {SYSTEM: {r.name: _quota_entry(r.default_limit, 0, 0) for r in resources}}
+        for holder in holders
+    }
+    if not holders or not resources:
+        return result
+    rows = dbsession.scalars(select(QuotaHolding).where(
+        QuotaHolding.holder.in_(holders), QuotaHolding.resource_id.in_(list(by_id))
+    ))
+    for holding in rows:
+        sources = result[holding.holder].setdefault(holding.source, {})
+        sources[by_id[holding.resource_id].name] = _quota_entry(
+            holding.limit, holding.usage_min, holding.usage_max
+        )
+    return result
+
+
+def usage(dbsession, holder, source=SYSTEM):
+    """``{resource: {"limit", "usage", "pending"}}`` of one holder's source,
+    for every resource."""
+    resources = list_resources(dbsession)
+    if not resources:
+        register_builtin_resources(dbsession)
+        resources = list_resources(dbsession)
+    return quotas(dbsession, [holder], resources)[holder].get(source, {})
+
+
+def set_limit(dbsession, holder, resource_name, limit, source=SYSTEM):
+    """Set one holder's limit of a resource; returns the holding."""
+    resources = _resources_by_name(dbsession, [resource_name])
+    if resource_name not in resources:
+        raise faults.ItemNotFound(f"Resource '{resource_name}' does not exist")
+    resource = resources[resource_name]
+    key = (holder, source, resource.id)
+    _create_default_holdings(dbsession, [key], {resource.id: resource})
+    holding = _lock_holdings(dbsession, [key]).get(key)
+    if holding is None:
+        raise faults.ItemNotFound(f"No holding of '{resource_name}' from source '{source}'")
+    holding.limit = limit
+    dbsession.flush()
+    return holding
+
+
+# --------------------------------------------------------------- start-up
+
+
+def includeme(config):
+    """Parse the settings, hand them to every session, and register the
+    built-in resources in a transaction of their own."""
+    from .db import session_scope
+
+    registry = config.registry
+    settings = parse_settings(registry.settings)
+    registry.quota_settings = settings
+    factory = registry.dbsession_factory
+    factory.configure(info=dict(factory.kw.get("info") or {}, **{SESSION_INFO_KEY: settings}))
+    if not sa.inspect(registry.dbengine).has_table(Resource.__tablename__):
+        log.warning("No quota tables yet (run the migrations); resources not registered")
+        return
+    with session_scope(registry) as dbsession:
+        register_builtin_resources(dbsession, settings, overwrite_limits=True)

@@ -30,6 +30,8 @@ from .models.meta import utcnow
 
 SETTINGS_PREFIX = "synnefo_pyr.network."
 DEFAULT_MAC_PREFIX = "aa:00:00"
+#: Where the network settings ride along on every database session.
+SESSION_INFO_KEY = "synnefo_pyr.networking"
 #: The API id of the public network (compute guide, Networks).
 PUBLIC_ID = "public"
 FIREWALL_PROFILES = ("ENABLED", "DISABLED", "PROTECTED")
@@ -62,19 +64,16 @@ def parse_settings(settings):
 
 def includeme(config):
     registry = config.registry
-    registry.networking = parse_settings(config.get_settings())
-    # Sessions made outside a request (worker, scripts, tests) have no
-    # request to reach the registry through; hand it to every session.
+    settings = parse_settings(config.get_settings())
+    registry.networking = settings
+    # NICs are made in requests, in the worker and in scripts alike: hand
+    # the settings to every session, whatever made it.
     factory = registry.dbsession_factory
-    factory.configure(info=dict(factory.kw.get("info") or {}, registry=registry))
+    factory.configure(info=dict(factory.kw.get("info") or {}, **{SESSION_INFO_KEY: settings}))
 
 
 def network_settings(dbsession):
-    registry = dbsession.info.get("registry")
-    if registry is None:
-        request = dbsession.info.get("request")
-        registry = getattr(request, "registry", None)
-    return getattr(registry, "networking", None) or NetworkSettings()
+    return dbsession.info.get(SESSION_INFO_KEY) or NetworkSettings()
 
 
 # --- networks ----------------------------------------------------------

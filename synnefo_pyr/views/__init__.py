@@ -14,3 +14,4 @@ def includeme(config):
     # The pre-0.14 URIs the guide still lists (/feedback, /user_catalogs...).
     config.include("synnefo_pyr.views.account.include_legacy")
     config.include(".ui", route_prefix=under("ui"))
+    config.include(".networks", route_prefix=under("compute"))

@@ -80,6 +80,10 @@ def base_settings(db_url):
         "synnefo_pyr.auto_migrate": "true",
         "synnefo_pyr.feedback.sink": "log",
         "retry.attempts": "3",
+        # Backend jobs run only when a test asks (the run_jobs fixture).
+        "synnefo_pyr.backend.worker": "external",
+        "synnefo_pyr.backend.build_seconds": "0",
+        "synnefo_pyr.backend.action_seconds": "0",
     }
 
 

@@ -1,0 +1,84 @@
+"""Fixtures of the compute tests (the networks tests re-export them).
+
+* ``flavor``, ``other_flavor`` (same disk, for resizes), ``image`` (public),
+  ``public_network`` (a Network row: 10.0.0.0/24) - created committed;
+* ``run_jobs()`` runs every due backend job step now (the test app has
+  zero delays and no worker thread), returns how many jobs ended;
+* ``create_server(user, **overrides)`` POSTs a server and returns its body.
+"""
+import pytest
+
+from synnefo_pyr import image_registry, quotas
+from synnefo_pyr.backend.worker import run_pending
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.models.compute import Flavor, Network
+
+from ...helpers import post_json
+
+COMPUTE = "/compute/v2.0"
+
+
+@pytest.fixture(autouse=True)
+def _quota_resources(registry):
+    # Tables are emptied after each test: put the built-in resources back.
+    with session_scope(registry) as db:
+        quotas.register_builtin_resources(db, registry.quota_settings, overwrite_limits=True)
+
+
+def make_flavor(registry, cpu=1, ram=1024, disk=20, disk_template="drbd", deleted=False):
+    with session_scope(registry) as db:
+        flavor = Flavor(cpu=cpu, ram=ram, disk=disk, disk_template=disk_template, deleted=deleted)
+        db.add(flavor)
+        db.flush()
+        return flavor.id
+
+
+@pytest.fixture
+def flavor(registry):
+    return make_flavor(registry)
+
+
+@pytest.fixture
+def other_flavor(registry):
+    return make_flavor(registry, cpu=2, ram=2048, disk=20)
+
+
+@pytest.fixture
+def image(registry, factory):
+    owner = factory.user(email="images@example.org")
+    with session_scope(registry) as db:
+        found = image_registry.register(
+            db, name="Debian", owner=owner.uuid, location="pithos://images/pithos/debian.img",
+            public=True, properties={"OS": "debian", "users": "root"},
+        )
+        return found.id
+
+
+@pytest.fixture
+def public_network(registry):
+    with session_scope(registry) as db:
+        network = Network(name="Internet", type="IP_LESS_ROUTED", public=True,
+                          cidr="10.0.0.0/24", gateway="10.0.0.1", user_uuid=None)
+        db.add(network)
+        db.flush()
+        return network.id
+
+
+@pytest.fixture
+def run_jobs(registry):
+    def run():
+        return run_pending(registry)
+
+    return run
+
+
+@pytest.fixture
+def create_server(testapp, flavor, image, public_network):
+    def create(user, status=202, **server):
+        body = {"name": "my server", "imageRef": image, "flavorRef": flavor}
+        body.update(server)
+        res = post_json(testapp, f"{COMPUTE}/servers", {"server": body}, status=status,
+                        headers=user.headers)
+        return res.json["server"] if status == 202 else res
+
+    return create

@@ -179,7 +179,18 @@ def add_resource(dbsession, name, service, default_limit, unit=None, description
     return resource
 
 
+def ensure_builtin_resources(dbsession):
+    """Registered at start; recreate those that went away since (a wiped
+    table), so that the compute service can always account."""
+    present = dbsession.scalar(
+        select(sa.func.count()).select_from(Resource).where(Resource.name.in_(BUILTIN_BY_NAME))
+    )
+    if present < len(BUILTIN_BY_NAME):
+        register_builtin_resources(dbsession)
+
+
 def list_resources(dbsession, api_visible_only=False):
+    ensure_builtin_resources(dbsession)
     query = select(Resource).order_by(Resource.name)
     if api_visible_only:
         query = query.where(Resource.api_visible.is_(True))
@@ -508,9 +519,6 @@ def usage(dbsession, holder, source=SYSTEM):
     """``{resource: {"limit", "usage", "pending"}}`` of one holder's source,
     for every resource."""
     resources = list_resources(dbsession)
-    if not resources:
-        register_builtin_resources(dbsession)
-        resources = list_resources(dbsession)
     return quotas(dbsession, [holder], resources)[holder].get(source, {})
 
 

@@ -1,0 +1,423 @@
+"""Image service (/image/v1.0): behaviours.md K and the image guide."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from ...helpers import assert_fault, post_json
+from .conftest import IMAGES
+
+DATE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$")
+SUMMARY_KEYS = {"id", "name", "status", "disk_format", "container_format", "size"}
+DETAIL_KEYS = SUMMARY_KEYS | {"checksum", "location", "created_at", "updated_at", "deleted_at",
+                              "is_public", "owner", "properties"}
+
+
+def register_headers(user, name="Debian", path="images/debian.diskdump", **extra):
+    headers = dict(user.headers)
+    headers["X-Image-Meta-Name"] = name
+    headers["X-Image-Meta-Location"] = f"pithos://{user.uuid}/{path}"
+    headers.update(extra)
+    return headers
+
+
+# --- lists -----------------------------------------------------------------
+
+
+def test_list_needs_a_token(testapp):
+    assert_fault(testapp.get(IMAGES + "/", status=401), "unauthorized", 401,
+                 "Access denied. No authentication token")
+    assert_fault(testapp.get(IMAGES + "/detail", headers={"X-Auth-Token": "bogus"}, status=401),
+                 "unauthorized", 401, "Invalid token")
+
+
+def test_list_own_shared_and_public_images_newest_first(testapp, user, other_user, third_user, make_image):
+    own = make_image(user, "own", age=timedelta(minutes=3))
+    shared = make_image(other_user, "shared", members=[user], age=timedelta(minutes=2))
+    public = make_image(third_user, "public", public=True, age=timedelta(minutes=1))
+    make_image(other_user, "private of another")
+    res = testapp.get(IMAGES + "/", headers=user.headers, status=200)
+    assert isinstance(res.json, list)
+    assert [i["id"] for i in res.json] == [public, shared, own]
+    assert all(set(i) == SUMMARY_KEYS for i in res.json)
+    # The guide's spelling without the slash is served too.
+    assert testapp.get(IMAGES, headers=user.headers, status=200).json == res.json
+
+
+def test_list_detail_fields_and_dates(testapp, user, make_image):
+    image_id = make_image(user, "Debian", properties={"os": "debian", "users": "root"},
+                          size=1024, checksum="a" * 32)
+    res = testapp.get(IMAGES + "/detail", headers=user.headers, status=200)
+    (image,) = res.json
+    assert set(image) == DETAIL_KEYS
+    assert image["id"] == image_id and image["owner"] == user.uuid
+    assert image["location"] == f"pithos://{user.uuid}/images/file1.diskdump"
+    assert image["size"] == 1024 and image["checksum"] == "a" * 32
+    assert image["properties"] == {"os": "debian", "users": "root"}
+    assert image["is_public"] is False and image["status"] == "ACTIVE"
+    assert DATE.match(image["created_at"]) and DATE.match(image["updated_at"])
+    assert image["deleted_at"] == ""
+    assert (image["disk_format"], image["container_format"]) == ("diskdump", "bare")
+
+
+def test_list_filters(testapp, user, make_image):
+    small = make_image(user, "small", size=10, disk_format="extdump")
+    big = make_image(user, "big", size=1000, container_format="ovf")
+    get = lambda **params: [i["id"] for i in testapp.get(  # noqa: E731
+        IMAGES + "/", params, headers=user.headers, status=200).json]
+    assert get(name="small") == [small]
+    assert get(disk_format="extdump") == [small]
+    assert get(container_format="ovf") == [big]
+    assert get(size_min="11") == [big]
+    assert get(size_max="10") == [small]
+    assert set(get(status="ACTIVE")) == {small, big}
+    assert get(status="ERROR") == []
+    assert get(name="nothing like it") == []
+
+
+def test_list_sorting(testapp, user, make_image):
+    b = make_image(user, "b", size=2, age=timedelta(minutes=1))
+    a = make_image(user, "a", size=3)
+    c = make_image(user, "c", size=1, age=timedelta(minutes=2))
+    get = lambda **params: [i["id"] for i in testapp.get(  # noqa: E731
+        IMAGES + "/detail", params, headers=user.headers, status=200).json]
+    assert get() == [a, b, c]
+    assert get(sort_key="name") == [c, b, a]
+    assert get(sort_key="name", sort_dir="asc") == [a, b, c]
+    assert get(sort_key="size", sort_dir="asc") == [c, b, a]
+    assert get(sort_dir="asc") == [c, b, a]
+
+
+@pytest.mark.parametrize("params", [
+    {"size_max": "abc"}, {"size_max": ""}, {"size_min": "1.5"}, {"size_min": ""},
+    {"sort_key": "owner"}, {"sort_dir": "up"},
+])
+def test_list_bad_parameters(testapp, user, params):
+    for path in ("/", "/detail"):
+        assert_fault(testapp.get(IMAGES + path, params, headers=user.headers, status=400),
+                     "badRequest", 400)
+
+
+# --- register (POST) -------------------------------------------------------
+
+
+def test_register_image(testapp, user):
+    headers = register_headers(
+        user,
+        **{"X-Image-Meta-Disk-Format": "diskdump", "X-Image-Meta-Container-Format": "bare",
+           "X-Image-Meta-Size": "2048", "X-Image-Meta-Checksum": "0123abcd" * 4,
+           "X-Image-Meta-Is-Public": "TRUE", "X-Image-Meta-Store": "pithos",
+           "X-Image-Meta-Property-OS": "Debian Linux",
+           "X-Image-Meta-Property-Root-Partition": "1"},
+    )
+    res = testapp.post(IMAGES + "/", headers=headers, status=200)
+    meta = res.headers
+    image_id = meta["X-Image-Meta-Id"]
+    assert meta["X-Image-Meta-Name"] == "Debian"
+    assert meta["X-Image-Meta-Location"] == f"pithos://{user.uuid}/images/debian.diskdump"
+    assert meta["X-Image-Meta-Size"] == "2048"
+    assert meta["X-Image-Meta-Checksum"] == "0123abcd" * 4
+    assert meta["X-Image-Meta-Is-Public"] == "True"
+    assert meta["X-Image-Meta-Owner"] == user.uuid
+    assert meta["X-Image-Meta-Status"] == "ACTIVE"
+    assert DATE.match(meta["X-Image-Meta-Created-At"])
+    assert meta["X-Image-Meta-Deleted-At"] == ""
+    assert meta["X-Image-Meta-Property-Os"] == "Debian Linux"
+    assert meta["X-Image-Meta-Property-Root-Partition"] == "1"
+    (listed,) = testapp.get(IMAGES + "/detail", headers=user.headers).json
+    assert listed["id"] == image_id
+    assert listed["properties"] == {"os": "Debian Linux", "root_partition": "1"}
+    assert listed["is_public"] is True and listed["size"] == 2048
+
+
+def test_register_the_same_location_again_resets_the_image(testapp, user):
+    first = testapp.post(IMAGES + "/", headers=register_headers(
+        user, **{"X-Image-Meta-Property-A": "1", "X-Image-Meta-Size": "5"}), status=200)
+    again = testapp.post(IMAGES + "/", headers=register_headers(
+        user, name="Renamed", **{"X-Image-Meta-Property-B": "2"}), status=200)
+    assert again.headers["X-Image-Meta-Id"] == first.headers["X-Image-Meta-Id"]
+    (image,) = testapp.get(IMAGES + "/detail", headers=user.headers).json
+    assert image["name"] == "Renamed" and image["properties"] == {"b": "2"} and image["size"] == 0
+
+
+@pytest.mark.parametrize("headers, message", [
+    ({"X-Image-Meta-Name": None}, "Image name is required"),
+    ({"X-Image-Meta-Location": None}, "Image location is required"),
+    ({"X-Image-Meta-Location": "http://example.org/file"}, "Invalid location 'http://example.org/file'"),
+    ({"X-Image-Meta-Location": "pithos://acct/container"}, "Invalid location 'pithos://acct/container'"),
+    ({"X-Image-Meta-Location": "pithos://someone-else/images/f"}, "File not found on given location"),
+    ({"X-Image-Meta-Size": "big"}, "Invalid size"),
+    ({"X-Image-Meta-Size": "-1"}, "Invalid size"),
+    ({"X-Image-Meta-Checksum": "not hex"}, "Invalid checksum"),
+    ({"X-Image-Meta-Is-Public": "yes"}, "Illegal header value"),
+    ({"X-Image-Meta-Disk-Format": "qcow2"}, "Illegal header value"),
+    ({"X-Image-Meta-Container-Format": "box"}, "Illegal header value"),
+    ({"X-Image-Meta-Store": "s3"}, "Illegal header value"),
+    ({"X-Image-Meta-Owner": "somebody-else"}, "Illegal header value"),
+    ({"X-Image-Meta-Id": "my-own-id"}, "Invalid header"),
+    ({"X-Image-Meta-Colour": "blue"}, "Invalid header"),
+])
+def test_register_refusals(testapp, user, headers, message):
+    sent = register_headers(user)
+    for key, value in headers.items():
+        if value is None:
+            del sent[key]
+        else:
+            sent[key] = value
+    assert_fault(testapp.post(IMAGES + "/", headers=sent, status=400), "badRequest", 400, message)
+    assert testapp.get(IMAGES + "/", headers=user.headers).json == []
+
+
+def test_register_needs_a_token(testapp, user):
+    headers = register_headers(user)
+    del headers["X-Auth-Token"]
+    assert_fault(testapp.post(IMAGES + "/", headers=headers, status=401), "unauthorized", 401)
+
+
+# --- one image: HEAD, GET, PUT, DELETE --------------------------------------
+
+
+def test_head_image_metadata(testapp, user, other_user, make_image):
+    image_id = make_image(other_user, "Shared", members=[user], properties={"os": "debian"})
+    res = testapp.head(f"{IMAGES}/{image_id}", headers=user.headers, status=200)
+    assert res.body == b""
+    assert res.headers["X-Image-Meta-Id"] == image_id
+    assert res.headers["X-Image-Meta-Owner"] == other_user.uuid
+    assert res.headers["X-Image-Meta-Property-Os"] == "debian"
+    assert res.headers["X-Image-Meta-Is-Public"] == "False"
+    for field in ("Name", "Disk-Format", "Container-Format", "Size", "Checksum", "Location",
+                  "Created-At", "Updated-At", "Deleted-At", "Status"):
+        assert "X-Image-Meta-" + field in res.headers
+
+
+def test_head_unknown_or_private_image_is_404(testapp, user, other_user, make_image):
+    private = make_image(other_user)
+    for image_id in (private, "no-such-image"):
+        res = testapp.head(f"{IMAGES}/{image_id}", headers=user.headers, status=404)
+        assert res.body == b""  # a HEAD answer never has a body
+
+
+def test_get_image_data_is_not_implemented(testapp, user, other_user, make_image):
+    image_id = make_image(user)
+    assert_fault(testapp.get(f"{IMAGES}/{image_id}", headers=user.headers, status=501),
+                 "notImplemented", 501)
+    assert_fault(testapp.get(f"{IMAGES}/{make_image(other_user)}", headers=user.headers, status=404),
+                 "itemNotFound", 404, "Image not found")
+
+
+def test_public_image_is_seen_by_every_user(testapp, user, other_user, make_image):
+    image_id = make_image(other_user, public=True)
+    testapp.head(f"{IMAGES}/{image_id}", headers=user.headers, status=200)
+    assert [i["id"] for i in testapp.get(IMAGES + "/", headers=user.headers).json] == [image_id]
+
+
+def test_update_image(testapp, user, other_user, make_image):
+    image_id = make_image(user, "Old", properties={"os": "debian", "kept": "no"})
+    headers = dict(user.headers, **{
+        "X-Image-Meta-Name": "New", "X-Image-Meta-Disk-Format": "ntfsdump",
+        "X-Image-Meta-Container-Format": "ovf", "X-Image-Meta-Status": "available",
+        "X-Image-Meta-Is-Public": "true", "X-Image-Meta-Property-OS": "windows",
+    })
+    res = testapp.put(f"{IMAGES}/{image_id}", headers=headers, status=200)
+    assert res.headers["X-Image-Meta-Name"] == "New"
+    assert res.headers["X-Image-Meta-Disk-Format"] == "ntfsdump"
+    assert res.headers["X-Image-Meta-Container-Format"] == "ovf"
+    assert res.headers["X-Image-Meta-Status"] == "ACTIVE"
+    assert res.headers["X-Image-Meta-Is-Public"] == "True"
+    # The properties become exactly the ones sent (K6).
+    (image,) = testapp.get(IMAGES + "/detail", headers=user.headers).json
+    assert image["properties"] == {"os": "windows"}
+    # Now public: another user sees it.
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=200)
+
+
+def test_update_without_properties_clears_them(testapp, user, make_image):
+    image_id = make_image(user, properties={"os": "debian"})
+    testapp.put(f"{IMAGES}/{image_id}", headers=user.headers, status=200)
+    assert testapp.get(IMAGES + "/detail", headers=user.headers).json[0]["properties"] == {}
+
+
+def test_update_can_unpublish_and_hand_over(testapp, user, other_user, make_image):
+    image_id = make_image(user, public=True)
+    testapp.put(f"{IMAGES}/{image_id}", headers=dict(user.headers, **{"X-Image-Meta-Is-Public": "False"}))
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=404)
+    res = testapp.put(f"{IMAGES}/{image_id}",
+                      headers=dict(user.headers, **{"X-Image-Meta-Owner": other_user.uuid}), status=200)
+    assert res.headers["X-Image-Meta-Owner"] == other_user.uuid
+    testapp.head(f"{IMAGES}/{image_id}", headers=user.headers, status=404)
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=200)
+
+
+@pytest.mark.parametrize("header, value", [
+    ("X-Image-Meta-Is-Public", "maybe"), ("X-Image-Meta-Status", "FLYING"),
+    ("X-Image-Meta-Disk-Format", "vmdk"), ("X-Image-Meta-Size", "x"),
+    ("X-Image-Meta-Checksum", "zz"), ("X-Image-Meta-Name", ""),
+    ("X-Image-Meta-Location", "pithos://a/b/c"),
+])
+def test_update_refusals_change_nothing(testapp, user, make_image, header, value):
+    image_id = make_image(user, "Kept", properties={"os": "debian"})
+    headers = dict(user.headers, **{header: value, "X-Image-Meta-Name": "Changed"}) \
+        if header != "X-Image-Meta-Name" else dict(user.headers, **{header: value})
+    assert_fault(testapp.put(f"{IMAGES}/{image_id}", headers=headers, status=400), "badRequest", 400)
+    (image,) = testapp.get(IMAGES + "/detail", headers=user.headers).json
+    assert image["name"] == "Kept" and image["properties"] == {"os": "debian"}
+
+
+def test_writes_by_a_reader_are_forbidden(testapp, user, other_user, make_image):
+    image_id = make_image(other_user, members=[user])
+    public_id = make_image(other_user, public=True)
+    for target in (image_id, public_id):
+        url = f"{IMAGES}/{target}"
+        assert_fault(testapp.put(url, headers=user.headers, status=403), "forbidden", 403)
+        assert_fault(testapp.delete(url, headers=user.headers, status=403), "forbidden", 403)
+        assert_fault(testapp.put(f"{url}/members/{user.uuid}", headers=user.headers, status=403),
+                     "forbidden", 403)
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=200)
+
+
+def test_writes_on_an_invisible_image_are_404(testapp, user, other_user, make_image):
+    image_id = make_image(other_user)
+    url = f"{IMAGES}/{image_id}"
+    assert_fault(testapp.put(url, headers=user.headers, status=404), "itemNotFound", 404)
+    assert_fault(testapp.delete(url, headers=user.headers, status=404), "itemNotFound", 404)
+    assert_fault(testapp.get(url + "/members", headers=user.headers, status=404), "itemNotFound", 404)
+    assert_fault(testapp.delete(f"{url}/members/{user.uuid}", headers=user.headers, status=404),
+                 "itemNotFound", 404)
+
+
+def test_delete_image(testapp, user, make_image):
+    image_id = make_image(user)
+    res = testapp.delete(f"{IMAGES}/{image_id}", headers=user.headers, status=204)
+    assert res.body == b""
+    assert testapp.get(IMAGES + "/", headers=user.headers).json == []
+    testapp.head(f"{IMAGES}/{image_id}", headers=user.headers, status=404)
+    assert_fault(testapp.delete(f"{IMAGES}/{image_id}", headers=user.headers, status=404),
+                 "itemNotFound", 404)
+
+
+def test_item_calls_need_a_token(testapp, user, make_image):
+    image_id = make_image(user)
+    assert_fault(testapp.delete(f"{IMAGES}/{image_id}", status=401), "unauthorized", 401)
+    assert_fault(testapp.get(f"{IMAGES}/nonexistent/members", status=401), "unauthorized", 401)
+
+
+# --- members and shared images ----------------------------------------------
+
+
+def test_members_add_list_remove(testapp, user, other_user, third_user, make_image):
+    image_id = make_image(user)
+    url = f"{IMAGES}/{image_id}/members"
+    assert testapp.get(url, headers=user.headers, status=200).json == {"members": []}
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=404)
+    res = testapp.put(f"{url}/{other_user.uuid}", headers=user.headers, status=204)
+    assert res.body == b""
+    testapp.put(f"{url}/{other_user.uuid}", headers=user.headers, status=204)  # idempotent
+    assert testapp.get(url, headers=user.headers).json == {
+        "members": [{"member_id": other_user.uuid, "can_share": False}]}
+    # The member now sees it, and may read the member list.
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=200)
+    assert testapp.get(url, headers=other_user.headers, status=200).json["members"]
+    testapp.head(f"{IMAGES}/{image_id}", headers=third_user.headers, status=404)
+    testapp.delete(f"{url}/{other_user.uuid}", headers=user.headers, status=204)
+    testapp.delete(f"{url}/{other_user.uuid}", headers=user.headers, status=204)
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=404)
+
+
+def test_replace_members(testapp, user, other_user, third_user, make_image):
+    image_id = make_image(user, members=[other_user])
+    url = f"{IMAGES}/{image_id}/members"
+    body = {"memberships": [{"member_id": third_user.uuid, "can_share": True}, {"member_id": "x-uuid"}]}
+    res = testapp.put(url, json_body(body), headers=json_headers(user), status=204)
+    assert res.body == b""
+    members = testapp.get(url, headers=user.headers).json["members"]
+    assert sorted(m["member_id"] for m in members) == sorted([third_user.uuid, "x-uuid"])
+    assert all(m["can_share"] is False for m in members)
+    testapp.head(f"{IMAGES}/{image_id}", headers=other_user.headers, status=404)
+    testapp.head(f"{IMAGES}/{image_id}", headers=third_user.headers, status=200)
+
+
+@pytest.mark.parametrize("body", [
+    {}, {"memberships": "u"}, {"memberships": [{"id": "u"}]}, {"memberships": ["u"]},
+    {"memberships": [{"member_id": ""}]}, {"memberships": [{"member_id": "u" * 40}]}, [],
+])
+def test_replace_members_malformed(testapp, user, other_user, make_image, body):
+    image_id = make_image(user, members=[other_user])
+    url = f"{IMAGES}/{image_id}/members"
+    res = testapp.put(url, json_body(body), headers=json_headers(user), status=400)
+    assert_fault(res, "badRequest", 400)
+    assert [m["member_id"] for m in testapp.get(url, headers=user.headers).json["members"]] == [other_user.uuid]
+
+
+def test_replace_members_needs_json(testapp, user, make_image):
+    url = f"{IMAGES}/{make_image(user)}/members"
+    assert_fault(testapp.put(url, "x", headers=dict(user.headers, **{"Content-Type": "text/plain"}),
+                             status=400), "badRequest", 400, "Unsupported Content-type: 'text/plain'")
+    assert_fault(testapp.put(url, "{", headers=json_headers(user), status=400), "badRequest", 400,
+                 "Invalid JSON data")
+
+
+def test_members_of_a_public_image_list_empty(testapp, user, other_user, make_image):
+    image_id = make_image(user, public=True, members=[other_user])
+    assert testapp.get(f"{IMAGES}/{image_id}/members", headers=user.headers).json == {"members": []}
+
+
+def test_shared_images(testapp, user, other_user, third_user, make_image):
+    mine_to_bob = make_image(user, members=[other_user])
+    carols_to_bob = make_image(third_user, members=[other_user])
+    make_image(user)  # not shared
+    expected = sorted([mine_to_bob, carols_to_bob])
+    res = testapp.get(f"/image/v1.0/shared-images/{other_user.uuid}", headers=other_user.headers, status=200)
+    assert res.json == {"shared_images": [{"image_id": i, "can_share": False} for i in expected]}
+    # Asking about somebody else shows only one's own images shared with them.
+    res = testapp.get(f"/image/v1.0/shared-images/{other_user.uuid}", headers=user.headers, status=200)
+    assert res.json == {"shared_images": [{"image_id": mine_to_bob, "can_share": False}]}
+    assert testapp.get("/image/v1.0/shared-images/nobody", headers=user.headers).json == {"shared_images": []}
+    assert_fault(testapp.get(f"/image/v1.0/shared-images/{user.uuid}", status=401), "unauthorized", 401)
+
+
+# --- HTTP rules ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method, path, allowed", [
+    ("delete", "/images/", {"GET", "POST"}),
+    ("put", "/images", {"GET", "POST"}),
+    ("post", "/images/detail", {"GET"}),
+    ("post", "/images/{id}", {"GET", "HEAD", "PUT", "DELETE"}),
+    ("post", "/images/{id}/members", {"GET", "PUT"}),
+    ("get", "/images/{id}/members/someone", {"PUT", "DELETE"}),
+    ("delete", "/shared-images/someone", {"GET"}),
+])
+def test_wrong_method_is_405_with_a_fault_body(testapp, user, make_image, method, path, allowed):
+    image_id = make_image(user)
+    url = "/image/v1.0" + path.replace("{id}", image_id)
+    res = getattr(testapp, method)(url, headers=user.headers, status=405)
+    assert_fault(res, "notAllowed", 405, "Method not allowed")
+    assert set(res.headers["Allow"].split(",")) == allowed
+
+
+def test_unknown_paths_are_400(testapp, user):
+    for path in ("/image/v1.0/nothing", "/image/v1.0/images/a/b/c/d", "/image/v1.0/shared-images"):
+        assert_fault(testapp.get(path, headers=user.headers, status=400), "badRequest", 400,
+                     "API endpoint not found")
+
+
+def test_service_token_is_not_a_user_token(testapp, factory):
+    token = factory.component()
+    assert_fault(testapp.get(IMAGES + "/", headers={"X-Auth-Token": token}, status=401),
+                 "unauthorized", 401)
+
+
+def test_image_service_in_catalog(testapp, user):
+    res = post_json(testapp, "/identity/v2.0/tokens", {"auth": {"token": {"id": user.token}}}, status=200)
+    (entry,) = [s for s in res.json["access"]["serviceCatalog"] if s["type"] == "image"]
+    assert entry["name"] == "cyclades_plankton"
+    assert entry["endpoints"][0]["publicURL"] == "http://cloud.example.org/image/v1.0"
+
+
+def json_body(body):
+    import json
+    return json.dumps(body)
+
+
+def json_headers(user):
+    return dict(user.headers, **{"Content-Type": "application/json"})

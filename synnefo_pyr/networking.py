@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from . import faults
+from . import faults, quotas
 from .models.compute import NIC, MacCounter, Network
 from .models.meta import utcnow
 
@@ -34,6 +34,7 @@ DEFAULT_MAC_PREFIX = "aa:00:00"
 SESSION_INFO_KEY = "synnefo_pyr.networking"
 #: The API id of the public network (compute guide, Networks).
 PUBLIC_ID = "public"
+PRIVATE_NETWORK_RESOURCE = "cyclades.network.private"
 FIREWALL_PROFILES = ("ENABLED", "DISABLED", "PROTECTED")
 _NIC_ID = re.compile(r"^nic-(\d+)-(\d+)$")
 _MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){0,4}$")
@@ -95,6 +96,38 @@ def network_in_use(dbsession, network):
     return dbsession.scalar(
         select(func.count()).select_from(NIC).where(NIC.network_id == network.id)
     ) > 0
+
+
+def create_network(dbsession, *, name, type, subnets, owner=None, public=False, dhcp=True,
+                   force_quota=False):
+    """A new network: public (no owner) or ``owner``'s private one, which
+    counts against their ``cyclades.network.private`` quota (413 beyond).
+    ``subnets`` is a validated ``schemas.networks.Subnets``."""
+    if public == (owner is not None):
+        raise ValueError("a network is either public or owned")
+    if not public:
+        quotas.charge(dbsession, owner, {PRIVATE_NETWORK_RESOURCE: 1},
+                      name=f"Create network {name!r}", force=force_quota)
+    network = Network(
+        user_uuid=owner, name=name, type=type, public=public, dhcp=dhcp, status="ACTIVE",
+        cidr=subnets.cidr, gateway=subnets.gateway, cidr6=subnets.cidr6, gateway6=subnets.gateway6,
+    )
+    dbsession.add(network)
+    dbsession.flush()
+    return network
+
+
+def delete_network(dbsession, network):
+    """Mark ``network`` deleted and give back its quota; 421 while any NIC
+    (connected or being connected) is still on it."""
+    if network_in_use(dbsession, network):
+        raise faults.NetworkInUse("Network in use", "Disconnect its servers first")
+    network.deleted = True
+    network.status = "DELETED"
+    if not network.public:
+        quotas.charge(dbsession, network.user_uuid, {PRIVATE_NETWORK_RESOURCE: -1},
+                      name=f"Delete network {network.id}", force=True)
+    dbsession.flush()
 
 
 def _touch(network):

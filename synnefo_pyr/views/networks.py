@@ -3,7 +3,7 @@ delete, and connecting servers with ``add`` / ``remove`` actions that the
 backend carries out."""
 from sqlalchemy import or_, select
 
-from .. import faults, networking, quotas
+from .. import faults, networking
 from ..backend import queue
 from ..models.compute import NIC, Network, Server
 from ..permissions import Permission as P
@@ -15,7 +15,6 @@ from ..service import SynnefoService
 
 #: ``public`` or a numeric id; anything else is an unknown URL (400, A10).
 _ID = r"{network_id:\d+|public}"
-PRIVATE_NETWORK = "cyclades.network.private"
 
 networks = SynnefoService(name="compute.networks", path="/networks")
 networks_slash = SynnefoService(name="compute.networks_slash", path="/networks/")
@@ -115,16 +114,10 @@ def list_networks_detail(request):
 @networks_slash.post(permission=P.COMPUTE_WRITE, validators=(json_object,))
 def create_network(request):
     spec = create_request(request.validated["body"])
-    dbsession = request.dbsession
-    owner = request.authenticated_userid
-    quotas.charge(dbsession, owner, {PRIVATE_NETWORK: 1}, name=f"Create network {spec.name!r}")
-    net = Network(
-        user_uuid=owner, name=spec.name, type=spec.type, public=False, dhcp=spec.dhcp,
-        cidr=spec.subnets.cidr, gateway=spec.subnets.gateway,
-        cidr6=spec.subnets.cidr6, gateway6=spec.subnets.gateway6, status="ACTIVE",
+    net = networking.create_network(
+        request.dbsession, owner=request.authenticated_userid, name=spec.name, type=spec.type,
+        dhcp=spec.dhcp, subnets=spec.subnets,
     )
-    dbsession.add(net)
-    dbsession.flush()
     request.response.status_code = 202
     return {"network": network_detail(request, net, [])}
 
@@ -160,15 +153,7 @@ def rename_network(request):
 
 @network.delete(permission=P.COMPUTE_WRITE)
 def delete_network(request):
-    net = _writable(request)
-    dbsession = request.dbsession
-    if networking.network_in_use(dbsession, net):
-        raise faults.NetworkInUse("Network in use", "Disconnect its servers first")
-    net.deleted = True
-    net.status = "DELETED"
-    quotas.charge(dbsession, net.user_uuid, {PRIVATE_NETWORK: -1},
-                  name=f"Delete network {net.id}", force=True)
-    dbsession.flush()
+    networking.delete_network(request.dbsession, _writable(request))
     request.response.status_code = 204
     return None
 

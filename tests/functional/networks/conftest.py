@@ -3,8 +3,10 @@ the database, as the servers API and ``snf-pyr-manage`` would make them."""
 import pytest
 from sqlalchemy import select
 
+from synnefo_pyr import networking
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import Flavor, Network, Server
+from synnefo_pyr.models.compute import Flavor, Server
+from synnefo_pyr.schemas.networks import validate_subnets
 
 
 class NetworkData:
@@ -18,19 +20,18 @@ class NetworkData:
 
     def public_network(self, cidr="10.0.0.0/24", gateway="10.0.0.1", cidr6=None, name="public"):
         with self.session() as db:
-            network = Network(name=name, type="CUSTOM", public=True, cidr=cidr,
-                              gateway=gateway, cidr6=cidr6)
-            db.add(network)
-            db.flush()
-            return network.id
+            return networking.create_network(
+                db, name=name, type="CUSTOM", public=True,
+                subnets=validate_subnets(cidr, gateway, cidr6),
+            ).id
 
     def private_network(self, owner, name="private", cidr="192.168.1.0/24", gateway=None, cidr6=None):
+        """Made as the API makes it: charged to the owner's quota."""
         with self.session() as db:
-            network = Network(name=name, type="MAC_FILTERED", user_uuid=owner.uuid, cidr=cidr,
-                              gateway=gateway, cidr6=cidr6)
-            db.add(network)
-            db.flush()
-            return network.id
+            return networking.create_network(
+                db, name=name, type="MAC_FILTERED", owner=owner.uuid,
+                subnets=validate_subnets(cidr, gateway, cidr6),
+            ).id
 
     def server(self, owner, name="vm", operstate="ACTIVE", task=None):
         with self.session() as db:

@@ -1,0 +1,81 @@
+"""``snf-pyr-manage`` quota commands: print JSON, refuse with exit 1."""
+import io
+import json
+
+import pytest
+
+from synnefo_pyr.scripts.manage import run
+
+from ...helpers import post_json
+
+ROOT = "/account/v1.0"
+
+
+@pytest.fixture
+def manage(tmp_path, db_url, registry):
+    ini = tmp_path / "test.ini"
+    ini.write_text(
+        "[app:main]\nuse = egg:synnefo_pyr#main\n"
+        f"sqlalchemy.url = {db_url}\n"
+    )
+
+    def call(*argv, expect=0):
+        out, err = io.StringIO(), io.StringIO()
+        status = run([str(ini), *argv], stdout=out, stderr=err)
+        assert status == expect, err.getvalue()
+        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
+
+    return call
+
+
+def test_quota_set_and_show(manage, testapp, user):
+    shown = manage("quota-show", user.uuid)
+    assert shown["uuid"] == user.uuid
+    assert shown["quotas"]["system"]["cyclades.vm"] == {"limit": 10, "usage": 0, "pending": 0}
+    updated = manage("quota-set", user.uuid, "cyclades.vm", "1")
+    assert updated["quotas"]["system"]["cyclades.vm"]["limit"] == 1
+    listed = testapp.get(ROOT + "/quotas", headers=user.headers).json
+    assert listed["system"]["cyclades.vm"]["limit"] == 1
+    assert manage("quota-show", user.uuid)["quotas"]["system"]["cyclades.vm"]["limit"] == 1
+
+
+def test_quota_set_refusals(manage, user):
+    assert "No user" in manage("quota-set", "nobody", "cyclades.vm", "1", expect=1)
+    assert "does not exist" in manage("quota-set", user.uuid, "cyclades.nothing", "1", expect=1)
+    assert "integer" in manage("quota-set", user.uuid, "cyclades.vm", "many", expect=1)
+    assert "negative" in manage("quota-set", user.uuid, "cyclades.vm", "-1", expect=1)
+    assert "No user" in manage("quota-show", "nobody", expect=1)
+
+
+def test_resource_list(manage):
+    listed = {r["name"]: r for r in manage("resource-list")}
+    assert listed["cyclades.vm"]["default_limit"] == 10
+    assert listed["cyclades.ram"]["unit"] == "bytes"
+    assert listed["cyclades.network.private"]["service"] == "cyclades_compute"
+
+
+def test_resource_add_and_modify_for_another_service(manage, testapp, factory, user):
+    added = manage("resource-add", "pithos.diskspace", "--service", "pithos",
+                   "--default-limit", "1024", "--unit", "bytes", "--description", "Disk space")
+    assert added == {"name": "pithos.diskspace", "service": "pithos", "description": "Disk space",
+                     "unit": "bytes", "default_limit": 1024, "allow_in_projects": True,
+                     "ui_visible": True, "api_visible": True}
+    assert "exists" in manage("resource-add", "pithos.diskspace", "--service", "pithos",
+                              "--default-limit", "1", expect=1)
+    assert testapp.get(ROOT + "/resources").json["pithos.diskspace"]["unit"] == "bytes"
+    modified = manage("resource-modify", "pithos.diskspace", "--default-limit", "2048")
+    assert modified["default_limit"] == 2048
+    assert "No resource" in manage("resource-modify", "nothing", "--default-limit", "1", expect=1)
+
+    # The other service accounts its resource through the commission API.
+    token = {"X-Auth-Token": factory.component("pithos", base_url="https://p.example.org/")}
+    provision = {"holder": user.uuid, "source": "system", "resource": "pithos.diskspace",
+                 "quantity": 2049}
+    post_json(testapp, ROOT + "/commissions", {"provisions": [provision]}, headers=token,
+              status=413)
+    provision["quantity"] = 2048
+    post_json(testapp, ROOT + "/commissions", {"provisions": [provision], "auto_accept": True},
+              headers=token, status=201)
+    body = testapp.get(ROOT + "/service_quotas", headers=token).json
+    assert body[user.uuid]["system"] == {
+        "pithos.diskspace": {"limit": 2048, "usage": 2048, "pending": 0}}

@@ -105,6 +105,11 @@ XML_LISTS = {
     "images": ("image", True),
     "networks": ("network", True),
     "attachments": ("nic", True),
+    # Compute servers: addresses as <network id=><ip version= addr=/></network>.
+    "addresses": ("network", True),
+    "ip": ("ip", False),
+    "diagnostics": ("diagnostic", True),
+    "security_groups": ("security_group", True),
     "values": ("value", False),
 }
 #: JSON key -> XML attribute name, where the guides' XML differs.

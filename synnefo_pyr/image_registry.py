@@ -179,8 +179,10 @@ def find_live_by_location(dbsession, location):
 def register(dbsession, *, name, owner, location, public=False, properties=None,
              size=0, checksum="", disk_format="diskdump", container_format="bare",
              status="ACTIVE"):
-    """Register a new image of the file at ``location`` (kept as given)."""
+    """Register a new image of the file at ``location`` (kept as given).
+    Everything is checked before anything is added to the session."""
     parse_location(location)
+    properties = _check_properties(properties)
     image = Image(
         name=_check_name(name),
         owner=owner,
@@ -194,7 +196,9 @@ def register(dbsession, *, name, owner, location, public=False, properties=None,
     )
     dbsession.add(image)
     dbsession.flush()
-    replace_properties(image, properties or {})
+    replace_properties(image, properties)
+    # A new image has not been updated yet.
+    image.updated_at = image.created_at
     dbsession.flush()
     return image
 
@@ -203,14 +207,19 @@ def reregister(image, *, name, public=False, properties=None, size=0, checksum="
                disk_format="diskdump", container_format="bare", status="ACTIVE"):
     """Registering a location again resets all of its image's metadata
     (the guide's hint: "use POST to completely reset"); id and owner stay."""
-    image.name = _check_name(name)
-    image.size = _check_size(size)
-    image.checksum = checksum or ""
-    image.disk_format = _check_choice(disk_format, DISK_FORMATS, "disk format")
-    image.container_format = _check_choice(container_format, CONTAINER_FORMATS, "container format")
-    image.status = normalize_status(status)
-    image.is_public = bool(public)
-    replace_properties(image, properties or {})
+    values = {
+        "name": _check_name(name),
+        "size": _check_size(size),
+        "checksum": checksum or "",
+        "disk_format": _check_choice(disk_format, DISK_FORMATS, "disk format"),
+        "container_format": _check_choice(container_format, CONTAINER_FORMATS, "container format"),
+        "status": normalize_status(status),
+        "is_public": bool(public),
+    }
+    properties = _check_properties(properties)
+    for key, value in values.items():
+        setattr(image, key, value)
+    replace_properties(image, properties)
     return image
 
 

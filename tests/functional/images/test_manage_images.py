@@ -1,0 +1,75 @@
+"""``snf-pyr-manage image-register`` / ``image-list``, and what the APIs
+show of an image registered that way (the README's walk-through)."""
+import io
+import json
+
+import pytest
+
+from synnefo_pyr.scripts.manage import run
+
+from .conftest import COMPUTE_IMAGES, IMAGES
+
+
+@pytest.fixture
+def manage(tmp_path, db_url, registry):
+    ini = tmp_path / "test.ini"
+    ini.write_text(f"[app:main]\nuse = egg:synnefo_pyr#main\nsqlalchemy.url = {db_url}\n")
+
+    def call(*argv, expect=0):
+        out, err = io.StringIO(), io.StringIO()
+        status = run([str(ini), *argv], stdout=out, stderr=err)
+        assert status == expect, err.getvalue()
+        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
+
+    return call
+
+
+def test_register_then_see_it_through_both_apis(manage, testapp, user, other_user):
+    image = manage("image-register", "--name", "Debian", "--owner", user.uuid,
+                   "--location", f"pithos://{user.uuid}/images/debian.diskdump",
+                   "--property", "OS=debian", "--property", "description=Debian 7",
+                   "--size", "2048", "--checksum", "d41d8cd98f00b204e9800998ecf8427e")
+    assert image["owner"] == user.uuid and image["is_public"] is False
+    (listed,) = testapp.get(IMAGES + "/detail", headers=user.headers, status=200).json
+    assert listed["id"] == image["id"]
+    assert listed["properties"] == {"OS": "debian", "description": "Debian 7"}
+    assert listed["size"] == 2048 and listed["checksum"] == "d41d8cd98f00b204e9800998ecf8427e"
+    assert listed["location"] == f"pithos://{user.uuid}/images/debian.diskdump"
+    res = testapp.get(f"{COMPUTE_IMAGES}/{image['id']}", headers=user.headers, status=200)
+    assert res.json["image"]["metadata"] == {"OS": "debian", "description": "Debian 7"}
+    # Private: another user does not see it.
+    assert testapp.get(IMAGES + "/", headers=other_user.headers).json == []
+
+
+def test_register_public_with_defaults(manage, testapp, user, other_user):
+    image = manage("image-register", "--name", "Public", "--owner", user.email, "--public")
+    assert image["owner"] == user.uuid
+    assert image["location"].startswith(f"pithos://{user.uuid}/images/")
+    assert (image["disk_format"], image["container_format"], image["status"]) == ("diskdump", "bare", "ACTIVE")
+    ids = [i["id"] for i in testapp.get(IMAGES + "/", headers=other_user.headers).json]
+    assert ids == [image["id"]]
+    assert [i["id"] for i in manage("image-list")] == [image["id"]]
+    assert manage("image-list", "--owner", other_user.uuid) == []
+
+
+def test_image_list_hides_unregistered_unless_asked(manage, testapp, user):
+    image = manage("image-register", "--name", "Gone", "--owner", user.uuid)
+    testapp.delete(f"{IMAGES}/{image['id']}", headers=user.headers, status=204)
+    assert manage("image-list") == []
+    (listed,) = manage("image-list", "--deleted")
+    assert listed["id"] == image["id"] and listed["deleted"] and listed["status"] == "DELETED"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["--owner", "nobody"], "No user"),
+    (["--location", "http://example.org/x"], "Invalid location"),
+    (["--property", "novalue"], "KEY=VALUE"),
+    (["--size", "-5"], "Invalid size"),
+])
+def test_register_refusals(manage, user, argv, message):
+    args = ["image-register", "--name", "X", "--owner", user.uuid]
+    if argv[0] == "--owner":
+        args = ["image-register", "--name", "X"]
+    err = manage(*args, *argv, expect=1)
+    assert message in err
+    assert manage("image-list") == []

@@ -13,5 +13,6 @@ from . import identity  # noqa: E402
 from . import images  # noqa: E402
 from . import quotas  # noqa: E402
 from . import compute  # noqa: E402
+from . import networks  # noqa: E402
 
-COMMAND_MODULES = [identity, images, compute, quotas]
+COMMAND_MODULES = [identity, images, compute, quotas, networks]

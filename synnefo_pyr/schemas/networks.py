@@ -1,13 +1,9 @@
 """Request bodies of the networks API, read like the compute guide's tables
-(Networks: Create, Rename, Connect, Disconnect), and the ``changes-since``
-parameter of the lists (behaviours.md A14)."""
+(Networks: Create, Rename, Connect, Disconnect)."""
 import ipaddress
 from dataclasses import dataclass
-from datetime import timedelta
 
 from .. import faults, networking
-from ..models.meta import utcnow
-from ..serialization import parse_isoformat
 
 #: The guide's network types.
 NETWORK_TYPES = ("CUSTOM", "IP_LESS_ROUTED", "MAC_FILTERED", "PHYSICAL_VLAN")
@@ -18,8 +14,6 @@ MAX_NAME_LENGTH = 128
 MIN_PREFIXLEN, MAX_PREFIXLEN = 16, 30
 #: IPv6 addresses are EUI-64, so the subnet leaves at least 64 bits for them.
 MAX_PREFIXLEN6 = 64
-#: How far back ``changes-since`` may reach (Synnefo's POLL_LIMIT).
-POLL_LIMIT = timedelta(seconds=3600)
 
 
 @dataclass(frozen=True)
@@ -186,22 +180,3 @@ def action_request(body):
     if server_id is None:
         raise faults.BadRequest("Malformed request", "'serverRef' or 'attachment' is required")
     return NetworkAction("remove", server_id, attachment)
-
-
-# --- changes-since -------------------------------------------------------
-
-
-def changes_since(request):
-    """The ``changes-since`` timestamp of a list request, or ``None`` (A14)."""
-    text = request.GET.get("changes-since")
-    if text is None:
-        return None
-    since = parse_isoformat(text)
-    if since is None:
-        raise faults.BadRequest("Invalid changes-since parameter.")
-    now = utcnow()
-    if since > now:
-        raise faults.BadRequest("changes-since value set in the future.")
-    if now - since > POLL_LIMIT:
-        raise faults.BadRequest("Too old changes-since value.")
-    return since

@@ -3,13 +3,15 @@ delete, and connecting servers with ``add`` / ``remove`` actions that the
 backend carries out."""
 from sqlalchemy import or_, select
 
-from .. import faults, networking
+from .. import faults, networking, servers
 from ..backend import queue
+from ..backend.outcomes import TASK_OF_ACTION
 from ..models.compute import NIC, Network, Server
 from ..permissions import Permission as P
 from ..resources.networks import NetworksContainer
-from ..schemas.networks import action_request, changes_since, create_request, rename_request
+from ..schemas.networks import action_request, create_request, rename_request
 from ..schemas.validators import json_object
+from ..models.meta import utcnow
 from ..serialization import isoformat
 from ..service import SynnefoService
 
@@ -86,9 +88,10 @@ def _visible_networks(request):
     query = select(Network).where(
         or_(Network.user_uuid == request.authenticated_userid, Network.public.is_(True))
     ).order_by(Network.id)
-    since = changes_since(request)
+    since = request.GET.get("changes-since")
     if since is None:
         return list(request.dbsession.scalars(query.where(Network.deleted.is_(False))))
+    since = servers.parse_changes_since(request, since)
     found = list(request.dbsession.scalars(query.where(Network.updated_at >= since)))
     if not found:
         raise faults.NotModified()
@@ -162,23 +165,18 @@ def delete_network(request):
 
 
 def _server_to_change(request, server_id, action):
-    """The caller's server, in a state that lets it change its NICs."""
+    """The caller's server, if ``action`` may run on it now (H5, H6)."""
     server = request.dbsession.get(Server, server_id)
     if server is None or server.user_uuid != request.authenticated_userid:
         raise faults.ItemNotFound("Server not found.")
-    if server.deleted:
-        raise faults.BadRequest("Server has been deleted.")
-    if server.suspended:
-        raise faults.Forbidden("Administratively suspended server")
-    if server.operstate == "BUILD":
-        raise faults.BuildInProgress("Server is being built.")
-    if server.operstate == "ERROR":
-        raise faults.BadRequest(f"Cannot perform '{action}' action while server is in 'ERROR' state.")
-    if server.task:
-        raise faults.BadRequest(
-            f"Cannot perform '{action}' action while there is a pending '{server.task}' action."
-        )
+    servers.check_action(server, action)
     return server
+
+
+def _begin(dbsession, server, action, nic):
+    server.task = TASK_OF_ACTION[action]
+    server.updated_at = utcnow()
+    queue.enqueue(dbsession, server, action, nic_id=nic.id)
 
 
 @network_action.post(permission=P.COMPUTE_WRITE, validators=(json_object,))
@@ -188,14 +186,10 @@ def network_action_view(request):
     dbsession = request.dbsession
     if action.name == "add":
         server = _server_to_change(request, action.server_id, "connect")
-        nic = networking.create_nic(dbsession, server, net)
-        server.task = "CONNECT"
-        queue.enqueue(dbsession, server, "connect", nic_id=nic.id)
+        _begin(dbsession, server, "connect", networking.create_nic(dbsession, server, net))
     else:
         server = _server_to_change(request, action.server_id, "disconnect")
-        nic = _nic_to_remove(server, net, action.attachment)
-        server.task = "DISCONNECT"
-        queue.enqueue(dbsession, server, "disconnect", nic_id=nic.id)
+        _begin(dbsession, server, "disconnect", _nic_to_remove(server, net, action.attachment))
     request.response.status_code = 202
     return None
 

@@ -49,3 +49,10 @@ class NetworkData:
 @pytest.fixture
 def data(registry):
     return NetworkData(registry)
+
+
+# CORE's fixtures: flavor, image, public_network, run_jobs, create_server,
+# and the built-in quota resources put back before each test.
+from ..compute.conftest import (  # noqa: E402,F401
+    _quota_resources, create_server, flavor, image, public_network, run_jobs,
+)

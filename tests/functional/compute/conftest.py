@@ -4,14 +4,19 @@
   ``public_network`` (a Network row: 10.0.0.0/24) - created committed;
 * ``run_jobs()`` runs every due backend job step now (the test app has
   zero delays and no worker thread), returns how many jobs ended;
-* ``create_server(user, **overrides)`` POSTs a server and returns its body.
+* ``create_server(user, **overrides)`` POSTs a server and returns its body;
+* ``manage(*argv)`` runs ``snf-pyr-manage`` on this database, returns its JSON.
 """
+import io
+import json
+
 import pytest
 
 from synnefo_pyr import image_registry, quotas
 from synnefo_pyr.backend.worker import run_pending
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.models.compute import Flavor, Network
+from synnefo_pyr.scripts.manage import run as manage_run
 
 from ...helpers import post_json
 
@@ -82,3 +87,23 @@ def create_server(testapp, flavor, image, public_network):
         return res.json["server"] if status == 202 else res
 
     return create
+
+
+@pytest.fixture
+def manage(tmp_path, db_url, registry):
+    ini = tmp_path / "test.ini"
+    ini.write_text(
+        "[app:main]\nuse = egg:synnefo_pyr#main\n"
+        f"sqlalchemy.url = {db_url}\n"
+        "synnefo_pyr.backend.worker = external\n"
+        "synnefo_pyr.backend.build_seconds = 0\nsynnefo_pyr.backend.action_seconds = 0\n"
+    )
+
+    def call(*argv, expect=0):
+        out, err = io.StringIO(), io.StringIO()
+        code = manage_run([str(ini), *argv], stdout=out, stderr=err)
+        assert code == expect, err.getvalue()
+        return json.loads(out.getvalue()) if code == 0 else err.getvalue()
+
+    call.ini = ini
+    return call

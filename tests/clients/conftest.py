@@ -193,11 +193,11 @@ def seeded(synnefo_service):
     svc = synnefo_service
     seed = {}
     _seed_step(seed, "flavor", lambda: svc.manage(
-        "flavor-create", "--cpu", 1, "--ram", 1024, "--disk", 20, "--disk-template", "drbd"))
+        "flavor-create", 1, 1024, 20, "drbd"))
     _seed_step(seed, "flavor_large", lambda: svc.manage(
-        "flavor-create", "--cpu", 2, "--ram", 2048, "--disk", 20, "--disk-template", "drbd"))
+        "flavor-create", 2, 2048, 20, "drbd"))
     _seed_step(seed, "network", lambda: svc.manage(
-        "network-create", "--public", "--name", "public", "--cidr", "10.0.0.0/16"))
+        "network-create", "--public", "--name", "public", "--subnet", "10.0.0.0/16", "--gateway", "10.0.0.1"))
     _seed_step(seed, "image_owner", lambda: svc.manage(
         "user-add", "--email", "images@example.org", "--first-name", "Image",
         "--last-name", "Keeper"))

@@ -438,13 +438,12 @@ def _():
     motd = os.path.join(cfg["workdir"], "motd")
     with open(motd, "w") as f:
         f.write("hello from the kamaki CLI\n")
-    out = kamaki("server", "create", "--name", "kamaki-cli", "--flavor-id", seed_id("flavor"),
-                 "--image-id", seed_id("image"), "-p", "%s,/etc/motd,root,root,0644" % motd,
-                 "--wait", "--no-progress-bar")
-    ids = [line.split(":", 1)[1].strip() for line in out.splitlines()
-           if line.strip().startswith("id:")]
-    check(ids, "no id in output: %s", out)
-    S["cli_server"] = int(ids[0])
+    created = kamaki_json(
+        "server", "create", "--name", "kamaki-cli", "--flavor-id", seed_id("flavor"),
+        "--image-id", seed_id("image"), "-p", "%s,/etc/motd,root,root,0644" % motd,
+        "--wait", "--no-progress-bar")
+    eq(created["status"], "BUILD", "status in the create answer")
+    S["cli_server"] = created["id"]
     eq(server(S["cli_server"])["status"], "ACTIVE", "status after --wait")
 
 

@@ -69,7 +69,8 @@ def _():
 @flow.step("novaclient: list flavors (list, detail, get)")
 def _():
     nova = S["nova"]
-    flavors = nova.flavors.list()
+    # is_public is an OpenStack query parameter the service ignores.
+    flavors = nova.flavors.list(is_public=True)
     ids = [str(f.id) for f in flavors]
     check(str(seed_id("flavor")) in ids, "flavor not listed: %r", ids)
     flavor = nova.flavors.get(seed_id("flavor"))
@@ -87,8 +88,9 @@ def _():
 
 @flow.step("novaclient: create server with metadata")
 def _():
-    server = S["nova"].servers.create("nova-server", seed_id("image"), seed_id("flavor"),
-                                      meta={"purpose": "flow"})
+    # flavorRef as an integer; novaclient also sends min_count / max_count.
+    server = S["nova"].servers.create("nova-server", seed_id("image"), int(seed_id("flavor")),
+                                      meta={"purpose": "flow"}, min_count=1, max_count=1)
     S["server_id"] = server.id
     eq(server.status if hasattr(server, "status") else "BUILD", "BUILD", "status after create")
     check(getattr(server, "adminPass", None), "adminPass missing")
@@ -108,16 +110,20 @@ def _():
     eq(server.tenant_id, USER["uuid"], "tenant_id")
     eq(str(server.flavor["id"]), str(seed_id("flavor")), "flavor id")
     check(S["server_id"] in [s.id for s in S["nova"].servers.list()], "server not listed")
+    # OpenStack filters the service does not know are ignored, not refused.
+    listed = S["nova"].servers.list(search_opts={"name": "nova-server", "deleted": False})
+    check(S["server_id"] in [s.id for s in listed], "server not listed with filters")
 
 
 @flow.step("novaclient: set, list, delete metadata")
 def _():
     nova, sid = S["nova"], S["server_id"]
-    merged = nova.servers.set_meta(sid, {"tier": "web", "purpose": "flow2"})
+    merged = nova.servers.set_meta(sid, {"tier": "web", "purpose": "flow2"}).to_dict()
     eq((merged.get("tier"), merged.get("purpose")), ("web", "flow2"), "metadata after set")
     item = nova.servers.set_meta_item(sid, "color", "blue")
-    eq(item.get("color"), "blue", "metadatum after set_meta_item")
-    metadata = nova.servers.get(sid).metadata
+    eq(item.meta, {"color": "blue"}, "metadatum after set_meta_item")
+    eq(nova.servers.get_meta(sid, "color")["meta"], {"color": "blue"}, "get_meta")
+    metadata = nova.servers.list_meta(sid)["metadata"]
     eq((metadata.get("tier"), metadata.get("color")), ("web", "blue"), "metadata listed")
     nova.servers.delete_meta(sid, ["color", "tier"])
     metadata = nova.servers.get(sid).metadata

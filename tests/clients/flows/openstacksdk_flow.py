@@ -77,9 +77,12 @@ def _():
 
 @flow.step("compute: create server with metadata")
 def _():
+    # flavorRef as a string, and a block_device_mapping_v2 the service ignores.
     server = S["conn"].compute.create_server(
-        name="sdk-server", image_id=seed_id("image"), flavor_id=seed_id("flavor"),
-        metadata={"purpose": "flow"})
+        name="sdk-server", image_id=seed_id("image"), flavor_id=str(seed_id("flavor")),
+        metadata={"purpose": "flow"},
+        block_device_mapping=[{"boot_index": 0, "uuid": seed_id("image"),
+                               "source_type": "image", "destination_type": "local"}])
     S["server_id"] = server.id
     check(server.admin_password, "adminPass missing")
 

@@ -165,8 +165,14 @@ def delete_network(request):
 
 
 def _server_to_change(request, server_id, action):
-    """The caller's server, if ``action`` may run on it now (H5, H6)."""
-    server = request.dbsession.get(Server, server_id)
+    """The caller's server, if ``action`` may run on it now (H5, H6).
+
+    Row-locked, so that of two actions sent at once the second sees the
+    task the first set, and is refused, instead of connecting twice."""
+    server = request.dbsession.scalars(
+        select(Server).where(Server.id == server_id).with_for_update(of=Server)
+        .execution_options(populate_existing=True)
+    ).first()
     if server is None or server.user_uuid != request.authenticated_userid:
         raise faults.ItemNotFound("Server not found.")
     servers.check_action(server, action)

@@ -80,3 +80,22 @@ def test_concurrent_add_actions_fill_a_small_network_exactly(app, registry, data
     assert len({ipv4 for ipv4, _ in found}) == len(found) == 13
     with session_scope(registry) as db:
         assert db.get(Network, net).deleted is False
+
+
+@pytest.mark.postgresql_only
+def test_concurrent_adds_of_one_server_connect_it_once(app, registry, data, user, db_kind):
+    import webtest
+
+    net = data.private_network(user)
+    server = data.server(user)
+    statuses = []
+
+    def add(i):
+        client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "cloud.example.org"})
+        res = post_json(client, f"/compute/v2.0/networks/{net}/action",
+                        {"add": {"serverRef": server}}, headers=user.headers)
+        statuses.append(res.status_int)
+
+    run_together(6, add)
+    assert sorted(statuses) == [202] + [400] * 5
+    assert len(nics_of(registry, net)) == 1

@@ -14,9 +14,9 @@ import logging
 import os
 import socket
 import threading
-from datetime import timedelta
+from datetime import timedelta, timezone
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
@@ -218,8 +218,23 @@ class Worker:
                 log.exception("Backend worker loop error")
                 result = None
             if result is None:
-                self.stopping.wait(self.poll_interval)
+                self.stopping.wait(self._idle_wait())
         log.info("Backend worker %s stopped", self.worker_id)
+
+    def _idle_wait(self):
+        """Until the next step is due (a build's steps are shorter than
+        the polling interval), but never longer than the interval."""
+        try:
+            with self.registry.dbengine.connect() as conn:
+                due = conn.execute(
+                    select(func.min(BackendJob.not_before)).where(BackendJob.state == "pending")
+                ).scalar()
+        except OperationalError:
+            return self.poll_interval
+        if due is None:
+            return self.poll_interval
+        due = due.replace(tzinfo=timezone.utc) if due.tzinfo is None else due
+        return min(self.poll_interval, max(0.01, (due - utcnow()).total_seconds()))
 
     def stop(self):
         self.stopping.set()

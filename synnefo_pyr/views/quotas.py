@@ -1,7 +1,8 @@
 """Resources, quotas and commissions (``/account/v1.0``, quota guide).
 
 Thin views over the quota engine (``synnefo_pyr/quotas.py``), which the
-compute service also calls in-process.
+compute service also calls in-process. Like Astakos, these calls answer in
+JSON only: their keys (user uuids) are no XML element names.
 """
 from pyramid.security import NO_PERMISSION_REQUIRED
 
@@ -10,7 +11,7 @@ from ..permissions import Permission as P
 from ..resources.quotas import Commissions
 from ..schemas.quotas import CommissionRequest, resolve_many, serial_action
 from ..schemas.validators import json_object
-from ..serialization import isoformat
+from ..serialization import CONTENT_TYPES, JSON, dump_json, isoformat
 from ..service import SynnefoService
 
 resources = SynnefoService(name="account.resources", path="/resources")
@@ -39,14 +40,24 @@ def resource_dict(resource):
     }
 
 
+def json_only(request, data, status=200):
+    response = request.response
+    response.status_code = status
+    response.body = dump_json(data)
+    response.headers["Content-Type"] = CONTENT_TYPES[JSON]
+    return response
+
+
 def fault_dict(fault):
     return {fault.name: {"code": fault.code, "message": fault.message, "details": fault.details}}
 
 
 @resources.get(permission=NO_PERMISSION_REQUIRED)
 def list_resources(request):
-    return {r.name: resource_dict(r)
-            for r in quotas.list_resources(request.dbsession, api_visible_only=True)}
+    return json_only(request, {
+        r.name: resource_dict(r)
+        for r in quotas.list_resources(request.dbsession, api_visible_only=True)
+    })
 
 
 @user_quotas.get(permission=P.QUOTAS_READ)
@@ -54,7 +65,7 @@ def get_quotas(request):
     dbsession = request.dbsession
     uuid = request.identity.user.uuid
     visible = quotas.list_resources(dbsession, api_visible_only=True)
-    return quotas.quotas(dbsession, [uuid], visible)[uuid]
+    return json_only(request, quotas.quotas(dbsession, [uuid], visible)[uuid])
 
 
 @service_quotas.get(permission=P.SERVICE_QUOTAS)
@@ -65,12 +76,12 @@ def get_service_quotas(request):
     if uuid is not None and not holders:
         raise faults.ItemNotFound(f"User {uuid} not found")
     own = quotas.component_resources(dbsession, request.identity.component.name)
-    return quotas.quotas(dbsession, holders, own)
+    return json_only(request, quotas.quotas(dbsession, holders, own))
 
 
 @commissions.get(permission=P.SERVICE_COMMISSIONS)
 def list_pending(request):
-    return quotas.pending_serials(request.dbsession, request.context.client)
+    return json_only(request, quotas.pending_serials(request.dbsession, request.context.client))
 
 
 @commissions.post(permission=P.SERVICE_COMMISSIONS, validators=(json_object,))
@@ -80,14 +91,13 @@ def issue_commission(request):
     issued = quotas.issue(dbsession, client, wanted.provisions, name=wanted.name, force=wanted.force)
     if wanted.auto_accept:
         quotas.resolve_one(dbsession, client, issued.serial, accept=True)
-    request.response.status_code = 201
-    return {"serial": issued.serial}
+    return json_only(request, {"serial": issued.serial}, status=201)
 
 
 @commission.get(permission=P.SERVICE_COMMISSIONS)
 def get_commission(request):
     pending = request.context.pending(int(request.matchdict["serial"]))
-    return {
+    return json_only(request, {
         "serial": pending.serial,
         "issue_time": isoformat(pending.issue_time),
         "name": pending.name,
@@ -96,7 +106,7 @@ def get_commission(request):
              "quantity": p.quantity}
             for p in pending.provisions
         ],
-    }
+    })
 
 
 @commission_action.post(permission=P.SERVICE_COMMISSIONS, validators=(json_object,))
@@ -113,11 +123,11 @@ def resolve_commissions(request):
     accepted, rejected, failed = quotas.resolve(
         request.dbsession, request.context.client, accept=accept, reject=reject
     )
-    return {
+    return json_only(request, {
         "accepted": accepted,
         "rejected": rejected,
         "failed": [[serial, fault_dict(fault)] for serial, fault in failed],
-    }
+    })
 
 
 def includeme(config):

@@ -139,3 +139,12 @@ def test_ini_default_limits(make_app, registry, user):
 def test_unknown_ini_resource_is_an_error(make_app):
     with pytest.raises(ValueError):
         make_app(**{"synnefo_pyr.quotas.default_limit.cyclades.nothing": "3"})
+
+
+@pytest.mark.parametrize("path", ["/resources", "/quotas", "/service_quotas"])
+def test_answers_are_json_only(testapp, factory, user, path):
+    headers = {"/quotas": user.headers,
+               "/service_quotas": {"X-Auth-Token": factory.component()}}.get(path, {})
+    res = testapp.get(ROOT + path, {"format": "xml"}, headers=headers, status=200)
+    assert res.headers["Content-Type"] == "application/json; charset=UTF-8"
+    assert res.json

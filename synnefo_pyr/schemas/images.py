@@ -1,13 +1,10 @@
 """Request validation of the image service (X-Image-Meta-* headers, list
 parameters, memberships) and of the compute API's image calls (metadata
-bodies, changes-since), read like the guides' tables. Every refusal is a
+bodies), read like the guides' tables. Every refusal is a
 400 badRequest."""
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 from .. import faults, image_registry
-from ..models.meta import utcnow
-from ..serialization import parse_isoformat
 
 # --- image service: list parameters (guide: List Available Images) --------
 
@@ -196,10 +193,7 @@ def memberships(body):
     return members
 
 
-# --- compute API: image metadata and changes-since -----------------------
-
-#: Synnefo's POLL_LIMIT: changes-since may look this far back (A14).
-POLL_LIMIT = timedelta(seconds=3600)
+# --- compute API: image metadata ---------------------------------------------
 
 
 def _flat_metadata(value):
@@ -225,18 +219,3 @@ def meta_item_body(body, key):
     if list(item) != [key]:
         raise faults.BadRequest("Malformed request", f"expected exactly the key {key!r}")
     return item[key]
-
-
-def changes_since(params):
-    """The ``changes-since`` datetime, or ``None`` when absent (A14)."""
-    if "changes-since" not in params:
-        return None
-    since = parse_isoformat(params["changes-since"])
-    if since is None:
-        raise faults.BadRequest("Invalid changes-since parameter.")
-    now = utcnow()
-    if since > now:
-        raise faults.BadRequest("changes-since value set in the future.")
-    if now - since > POLL_LIMIT:
-        raise faults.BadRequest("Too old changes-since value.")
-    return since

@@ -288,3 +288,12 @@ def test_wrong_methods(testapp, user, make_image, method, path, allowed):
     res = getattr(testapp, method)(url, headers=user.headers, status=405)
     assert_fault(res, "notAllowed", 405, "Method not allowed")
     assert set(res.headers["Allow"].split(",")) == allowed
+
+
+def test_changes_since_honours_the_compute_poll_limit(make_app, user, make_image):
+    import webtest
+    app = webtest.TestApp(make_app(**{"synnefo_pyr.compute.poll_limit": "7200"}))
+    image_id = make_image(user)
+    make_image.backdate(image_id, 5000)
+    res = app.get(COMPUTE_IMAGES, {"changes-since": since(5400)}, headers=user.headers, status=200)
+    assert [i["id"] for i in res.json["images"]] == [image_id]

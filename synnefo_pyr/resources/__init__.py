@@ -7,7 +7,7 @@ that grants its owner; the forbidden view then answers 404 for somebody
 else's item, so another user's resource is indistinguishable from a
 missing one, and no view ever re-checks ownership by hand.
 """
-from pyramid.authorization import ALL_PERMISSIONS, Allow, Authenticated, Everyone
+from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Authenticated, Everyone
 
 from ..permissions import Permission as P
 from ..security import ANY_SERVICE
@@ -62,13 +62,17 @@ class Container:
 
 
 class Item:
-    """A loaded object with an owner: only the owner's principal is granted."""
+    """A loaded object with an owner: only the owner's principal is granted.
+
+    The ACL ends with ``DENY_ALL``: otherwise Pyramid would go on to the
+    parents' ACLs, whose broad grants (any user may use compute) would let
+    every user reach every item."""
 
     def __init__(self, parent, name, obj, owner_principal):
         self.__parent__ = parent
         self.__name__ = name
         self.obj = obj
-        self.__acl__ = [(Allow, owner_principal, ALL_PERMISSIONS)]
+        self.__acl__ = [(Allow, owner_principal, ALL_PERMISSIONS), DENY_ALL]
 
     @property
     def missing_message(self):

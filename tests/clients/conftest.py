@@ -18,6 +18,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -178,51 +179,71 @@ def synnefo_service(client_db_url, db_kind, tmp_path_factory):
                 service.process.wait()
 
 
-def _seed_step(seed, key, function):
-    """Run one seeding command; a failure is recorded, so each flow fails at
-    the first step that needs what is missing, with the reason."""
-    try:
-        seed[key] = function()
-    except ManageError as exc:
-        seed.setdefault("errors", {})[key] = str(exc)
+def _run_seeds(manage, seed, commands, workers=4):
+    """Run ``{key: manage args}`` concurrently (each command is a process that
+    mostly imports); a failure is recorded under ``seed["errors"]``, so each
+    flow fails at the first step that needs what is missing, with the reason."""
+    def run(item):
+        key, args = item
+        try:
+            return key, manage(*args), None
+        except ManageError as exc:
+            return key, None, str(exc)
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for key, result, error in pool.map(run, commands.items()):
+            if error is None:
+                seed[key] = result
+            else:
+                seed.setdefault("errors", {})[key] = error
+
+
+def _user_args(first, last, tag, password=None):
+    args = ["user-add", "--email", f"{first.lower()}-{tag}@example.org",
+            "--first-name", first, "--last-name", last]
+    return args + (["--password", password] if password else [])
 
 
 @pytest.fixture(scope="session")
 def seeded(synnefo_service):
-    """What every flow shares: flavors, the public network, a public image."""
-    svc = synnefo_service
+    """What the flows share (flavors, the public network, a public image), and
+    two users per client (the flow's own and another, for catalogs and
+    sharing), so the flows never see each other's servers."""
     seed = {}
-    _seed_step(seed, "flavor", lambda: svc.manage(
-        "flavor-create", 1, 1024, 20, "drbd"))
-    _seed_step(seed, "flavor_large", lambda: svc.manage(
-        "flavor-create", 2, 2048, 20, "drbd"))
-    _seed_step(seed, "network", lambda: svc.manage(
-        "network-create", "--public", "--name", "public", "--subnet", "10.0.0.0/16", "--gateway", "10.0.0.1"))
-    _seed_step(seed, "image_owner", lambda: svc.manage(
-        "user-add", "--email", "images@example.org", "--first-name", "Image",
-        "--last-name", "Keeper"))
+    tag = uuid.uuid4().hex[:8]
+    commands = {
+        "flavor": ["flavor-create", 1, 1024, 20, "drbd"],
+        "flavor_large": ["flavor-create", 2, 2048, 20, "drbd"],
+        "network": ["network-create", "--public", "--name", "public",
+                    "--subnet", "10.0.0.0/16", "--gateway", "10.0.0.1"],
+        "image_owner": _user_args("Image", "Keeper", tag),
+    }
+    for client in venvs.CLIENTS:
+        commands[f"user:{client}"] = _user_args("Ada", "Lovelace", f"{client}-{tag}", f"pw-{tag}")
+        commands[f"other:{client}"] = _user_args("Grace", "Hopper", f"{client}-{tag}")
+    _run_seeds(synnefo_service.manage, seed, commands)
+    for client in venvs.CLIENTS:
+        if f"user:{client}" in seed:
+            seed[f"user:{client}"]["password"] = f"pw-{tag}"
     if "image_owner" in seed:
-        _seed_step(seed, "image", lambda: svc.manage(
-            "image-register", "--owner", seed["image_owner"]["uuid"], "--name", "Debian Base",
-            "--location", f"pithos://{seed['image_owner']['uuid']}/images/debian_base.diskdump",
-            "--public", "--property", "OS=debian", "--property", "osfamily=linux",
-            "--property", "users=root", "--disk-format", "diskdump",
-            "--container-format", "bare", "--size", 1073741824))
+        owner = seed["image_owner"]["uuid"]
+        _run_seeds(synnefo_service.manage, seed, {
+            "image": ["image-register", "--owner", owner, "--name", "Debian Base",
+                      "--location", f"pithos://{owner}/images/debian_base.diskdump",
+                      "--public", "--property", "OS=debian", "--property", "osfamily=linux",
+                      "--property", "users=root", "--disk-format", "diskdump",
+                      "--container-format", "bare", "--size", 1073741824],
+        })
     return seed
 
 
 @pytest.fixture
-def client_users(synnefo_service, request):
-    """Two fresh users (the flow's and another, for catalogs and sharing)."""
-    tag = uuid.uuid4().hex[:8]
-
-    def add(first, last):
-        return synnefo_service.manage(
-            "user-add", "--email", f"{first.lower()}-{tag}@example.org", "--first-name", first,
-            "--last-name", last, "--password", f"pw-{tag}")
-
-    return {"user": dict(add("Ada", "Lovelace"), password=f"pw-{tag}"),
-            "other": add("Grace", "Hopper")}
+def client_users(seeded, client):
+    """The client's two users; without them nothing can run."""
+    missing = [f"{role}:{client}" for role in ("user", "other") if f"{role}:{client}" not in seeded]
+    if missing:
+        pytest.fail(f"seeding users failed: {[seeded['errors'][k] for k in missing]}")
+    return {"user": seeded[f"user:{client}"], "other": seeded[f"other:{client}"]}
 
 
 @pytest.fixture
@@ -232,7 +253,8 @@ def flow_config(synnefo_service, seeded, client_users, tmp_path):
         "auth_url": synnefo_service.url + "/identity/v2.0",
         "db_kind": synnefo_service.db_kind,
         "workdir": str(tmp_path),
-        "seed": seeded,
+        # The shared resources (and why any is missing), not the other clients' users.
+        "seed": {k: v for k, v in seeded.items() if ":" not in k},
         **client_users,
     }
 

@@ -363,7 +363,12 @@ def _holding_key(holding):
 def issue(dbsession, client, provisions, *, name="", force=False):
     """Register a pending commission of ``provisions`` (``(holder, source,
     resource, quantity)`` tuples) for ``client`` (a component name); returns
-    the ``Commission``. Nothing changes when any provision fails."""
+    the ``Commission``. Nothing changes when any provision fails.
+
+    ``force`` skips both checks: the limit of an allocation, and the floor
+    at zero of a release (an in-process caller releasing what it really
+    freed must never fail; a usage below zero then shows the accounting
+    error instead of hiding it)."""
     provisions = [ProvisionSpec(*p) for p in provisions]
     prepared = _prepare(dbsession, provisions)
     # Check everything before touching anything: a caller that catches the
@@ -371,7 +376,7 @@ def issue(dbsession, client, provisions, *, name="", force=False):
     for p, resource, holding in prepared:
         if p.quantity > 0 and not force and holding.usage_max + p.quantity > holding.limit:
             raise _over_limit(p, resource, holding)
-        if p.quantity < 0 and holding.usage_min + p.quantity < 0:
+        if p.quantity < 0 and not force and holding.usage_min + p.quantity < 0:
             raise _below_zero(p, holding)
     commission = Commission(client=client, name=name or "", state="pending", issue_time=utcnow())
     for p, resource, holding in prepared:
@@ -472,7 +477,8 @@ def pending_commission(dbsession, client, serial):
 def charge(dbsession, holder, provisions, *, name="", source=SYSTEM, force=False):
     """Issue and accept at once a commission: ``provisions`` is
     ``{resource_name: quantity}`` (negative quantities release). Raises
-    ``faults.OverLimit`` when a limit would be exceeded (unless ``force``),
+    ``faults.OverLimit`` when a limit would be exceeded or a usage fall
+    below zero (unless ``force``),
     ``faults.ItemNotFound`` for an unknown resource or holder. Returns the
     serial of the (accepted) commission."""
     lines = [ProvisionSpec(holder, source, resource, int(quantity))

@@ -89,3 +89,10 @@ def test_charge_joins_the_callers_transaction(db, user):
             raise RuntimeError("the change being accounted for failed")
     with db() as s:
         assert quotas.usage(s, user.uuid)["cyclades.vm"]["usage"] == 0
+
+
+def test_forced_release_never_fails(db, user):
+    with db() as s:
+        quotas.charge(s, user.uuid, {"cyclades.vm": -1}, force=True)
+    with db() as s:
+        assert quotas.usage(s, user.uuid)["cyclades.vm"]["usage"] == -1

@@ -91,3 +91,15 @@ def test_in_scope():
     assert in_scope(None, "/anything")
     assert in_scope("/a/b", "/a/b/c")
     assert not in_scope("/a/b", "/a")
+
+
+def test_an_item_grants_only_its_owner(policy_request, user, other_user):
+    """Root grants every user compute permissions; an Item must not inherit them."""
+    from synnefo_pyr.resources import Container, Item
+
+    container = Container(policy_request(user.token))
+    item = Item(container, "1", object(), f"user:{user.uuid}")
+    policy = TokenSecurityPolicy()
+    assert policy.permits(policy_request(user.token), item, "compute:write")
+    assert not policy.permits(policy_request(other_user.token), item, "compute:write")
+    assert policy.permits(policy_request(other_user.token), container, "compute:write")

@@ -33,7 +33,7 @@ one left out keeps whatever ``resource-modify`` stored.
 """
 import logging
 from collections import namedtuple
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 
 import sqlalchemy as sa
 from sqlalchemy import select
@@ -110,8 +110,7 @@ class QuotaSettings:
 
     def builtin_specs(self):
         return [
-            ResourceSpec(**dict(spec.__dict__, default_limit=self.default_limits.get(
-                spec.name, spec.default_limit)))
+            replace(spec, default_limit=self.default_limits.get(spec.name, spec.default_limit))
             for spec in BUILTIN_RESOURCES
         ]
 
@@ -153,7 +152,7 @@ def register_builtin_resources(dbsession, settings=None, overwrite_limits=False)
     """Create the built-in resources that are missing; with
     ``overwrite_limits``, reset the default limits the ini names."""
     settings = settings or _settings_of(dbsession)
-    rows = [dict(spec.__dict__) for spec in settings.builtin_specs()]
+    rows = [asdict(spec) for spec in settings.builtin_specs()]
     _insert_ignoring_duplicates(dbsession, Resource.__table__, rows)
     if overwrite_limits:
         for name, limit in settings.default_limits.items():

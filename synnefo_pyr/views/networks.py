@@ -7,11 +7,11 @@ from .. import faults, networking, servers
 from ..backend import queue
 from ..backend.outcomes import TASK_OF_ACTION
 from ..models.compute import NIC, Network, Server
+from ..models.meta import utcnow
 from ..permissions import Permission as P
 from ..resources.networks import NetworksContainer
 from ..schemas.networks import action_request, create_request, rename_request
 from ..schemas.validators import json_object
-from ..models.meta import utcnow
 from ..serialization import isoformat
 from ..service import SynnefoService
 
@@ -48,7 +48,7 @@ def network_detail(request, net, attachments):
     return dict(
         network_summary(request, net),
         type=net.type,
-        status="DELETED" if net.deleted else net.status,
+        status=net.status,
         public=net.public,
         dhcp=net.dhcp,
         cidr=net.cidr,

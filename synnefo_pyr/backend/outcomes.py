@@ -6,6 +6,7 @@ charged when the API accepts a create (or a resize), released here when a
 deletion completes (or a resize fails), so what is charged is always what
 exists.
 """
+from .. import networking, quotas
 from ..models.compute import NIC, Diagnostic, Flavor
 from ..models.meta import utcnow
 from . import queue
@@ -45,8 +46,6 @@ def _clear_task(server, action):
 
 
 def completed(db, job, server, payload):
-    from .. import networking
-
     action = job.action
     if action == "create":
         server.operstate = "ACTIVE"
@@ -71,8 +70,6 @@ def completed(db, job, server, payload):
 
 
 def _destroyed(db, server):
-    from .. import networking, quotas
-
     server.operstate = "DELETED"
     server.deleted = True
     # Jobs that were waiting behind the delete have nothing left to act on.
@@ -83,8 +80,6 @@ def _destroyed(db, server):
 
 
 def failed(db, job, server, payload, message):
-    from .. import quotas
-
     if job.action == "resize":
         # The server keeps its old flavor: give back what the resize charged.
         new = db.get(Flavor, payload["flavor_id"])

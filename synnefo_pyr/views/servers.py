@@ -113,8 +113,8 @@ def list_network_addresses(request):
     if network_id not in addresses:
         raise faults.ItemNotFound("Network not found.")
     if requested_format(request) == XML:
-        return {"network": {"id": network_id, "ip": xml_friendly(
-            request, {"addresses": {network_id: addresses[network_id]}})["addresses"][0]["ip"]}}
+        # <network id="..."><ip .../></network>, as in a server's addresses.
+        return {"network": xml_friendly(request, {"addresses": {network_id: addresses[network_id]}})["addresses"][0]}
     return {"network": {network_id: addresses[network_id]}}
 
 

@@ -195,7 +195,11 @@ def _build_py27(spec, exe, path):
         if not sdists:
             raise BuildError("could not download the astakosclient 0.15 sdist")
         with tarfile.open(sdists[0]) as tar:
-            tar.extractall(tmp)
+            # The "data" filter where this Python has it (3.11.4+).
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(tmp, filter="data")
+            else:
+                tar.extractall(tmp)
         source = Path(tmp) / "astakosclient-0.15"
         setup_py = source / "setup.py"
         lines = setup_py.read_text().splitlines(True)

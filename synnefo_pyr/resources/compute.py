@@ -1,25 +1,12 @@
 """Contexts of the compute API: servers (the owner's only) and flavors
 (every user's)."""
-from pyramid.authorization import DENY_ALL, Allow, Authenticated
+from pyramid.authorization import Allow, Authenticated
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..models.compute import Flavor, Server
 from ..permissions import Permission as P
 from . import Container, Item
-
-
-class ServerItem(Item):
-    """A server: its owner may do anything, nobody else anything.
-
-    ``DENY_ALL`` stops the ACL lookup here; without it the lookup would go
-    on to the root, which lets every user read and write compute things,
-    and another user's server would be readable.
-    """
-
-    def __init__(self, parent, name, server):
-        super().__init__(parent, name, server, f"user:{server.user_uuid}")
-        self.__acl__ = self.__acl__ + [DENY_ALL]
 
 
 class ServersContainer(Container):
@@ -41,7 +28,7 @@ class ServersContainer(Container):
         ).first()
         if server is None:
             raise KeyError(server_id)
-        return ServerItem(self, server_id, server)
+        return Item(self, server_id, server, f"user:{server.user_uuid}")
 
 
 class FlavorItem:

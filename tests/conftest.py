@@ -10,6 +10,8 @@ PostgreSQL, against the real application with the real pyramid_tm.
 * The schema comes from ``alembic upgrade head``, as in production; after
   each test every table is emptied.
 """
+import io
+import json
 import os
 import uuid
 
@@ -19,6 +21,7 @@ import webtest
 
 from synnefo_pyr import main
 from synnefo_pyr.models import Base
+from synnefo_pyr.scripts.manage import run as manage_run
 
 from .factories import Factory
 
@@ -85,6 +88,26 @@ def base_settings(db_url):
         "synnefo_pyr.backend.build_seconds": "0",
         "synnefo_pyr.backend.action_seconds": "0",
     }
+
+
+@pytest.fixture
+def manage(tmp_path, base_settings, registry):
+    """Run ``snf-pyr-manage`` in-process against the test database, as an
+    operator would: ``manage("user-add", "--email", ...)`` returns the
+    printed JSON, or the stderr text when ``expect`` is a failure status."""
+    ini = tmp_path / "manage.ini"
+    ini.write_text("[app:main]\nuse = egg:synnefo_pyr#main\n" + "".join(
+        f"{key} = {value}\n" for key, value in base_settings.items()
+    ))
+
+    def call(*argv, expect=0):
+        out, err = io.StringIO(), io.StringIO()
+        status = manage_run([str(ini), *argv], stdout=out, stderr=err)
+        assert status == expect, err.getvalue()
+        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
+
+    call.ini = ini
+    return call
 
 
 @pytest.fixture(scope="session")

@@ -1,7 +1,7 @@
 """Users, their roles and tokens, the service components, and feedback."""
 import uuid as uuid_module
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Table, Column, Text
+from sqlalchemy import Boolean, ForeignKey, String, Table, Column, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .meta import Base, UTCDateTime, utcnow

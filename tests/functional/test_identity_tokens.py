@@ -1,5 +1,4 @@
 """Identity: authenticate and validate (behaviours.md B1-B17)."""
-import json
 import xml.etree.ElementTree as ET
 
 import pytest

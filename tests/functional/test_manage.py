@@ -1,29 +1,10 @@
 """``snf-pyr-manage``: identity commands print JSON, refuse with exit 1."""
-import io
-import json
 
-import pytest
 
-from synnefo_pyr.scripts.manage import run
 
 from ..helpers import assert_fault, post_json
 
 
-@pytest.fixture
-def manage(tmp_path, db_url, registry):
-    ini = tmp_path / "test.ini"
-    ini.write_text(
-        "[app:main]\nuse = egg:synnefo_pyr#main\n"
-        f"sqlalchemy.url = {db_url}\nsynnefo_pyr.token_ttl = 3600\n"
-    )
-
-    def call(*argv, expect=0):
-        out, err = io.StringIO(), io.StringIO()
-        status = run([str(ini), *argv], stdout=out, stderr=err)
-        assert status == expect, err.getvalue()
-        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
-
-    return call
 
 
 def test_user_add_then_authenticate(manage, testapp):

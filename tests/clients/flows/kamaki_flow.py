@@ -11,8 +11,6 @@ import base64
 import json
 import os
 import subprocess
-import sys
-import time
 
 from _flowlib import Flow, StepFailed, check, eq, wait_for
 

@@ -7,7 +7,7 @@ keystoneauth session on the catalog's compute endpoint.
 """
 import time
 
-from _flowlib import Flow, StepFailed, check, eq, wait_for
+from _flowlib import Flow, check, eq, wait_for
 
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v2

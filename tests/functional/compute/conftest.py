@@ -7,8 +7,6 @@
 * ``create_server(user, **overrides)`` POSTs a server and returns its body;
 * ``manage(*argv)`` runs ``snf-pyr-manage`` on this database, returns its JSON.
 """
-import io
-import json
 
 import pytest
 
@@ -16,7 +14,6 @@ from synnefo_pyr import image_registry, quotas
 from synnefo_pyr.backend.worker import run_pending
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.models.compute import Flavor, Network
-from synnefo_pyr.scripts.manage import run as manage_run
 
 from ...helpers import post_json
 
@@ -89,21 +86,3 @@ def create_server(testapp, flavor, image, public_network):
     return create
 
 
-@pytest.fixture
-def manage(tmp_path, db_url, registry):
-    ini = tmp_path / "test.ini"
-    ini.write_text(
-        "[app:main]\nuse = egg:synnefo_pyr#main\n"
-        f"sqlalchemy.url = {db_url}\n"
-        "synnefo_pyr.backend.worker = external\n"
-        "synnefo_pyr.backend.build_seconds = 0\nsynnefo_pyr.backend.action_seconds = 0\n"
-    )
-
-    def call(*argv, expect=0):
-        out, err = io.StringIO(), io.StringIO()
-        code = manage_run([str(ini), *argv], stdout=out, stderr=err)
-        assert code == expect, err.getvalue()
-        return json.loads(out.getvalue()) if code == 0 else err.getvalue()
-
-    call.ini = ini
-    return call

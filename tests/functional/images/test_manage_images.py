@@ -1,27 +1,12 @@
 """``snf-pyr-manage image-register`` / ``image-list``, and what the APIs
 show of an image registered that way (the README's walk-through)."""
-import io
-import json
 
 import pytest
 
-from synnefo_pyr.scripts.manage import run
 
 from .conftest import COMPUTE_IMAGES, IMAGES
 
 
-@pytest.fixture
-def manage(tmp_path, db_url, registry):
-    ini = tmp_path / "test.ini"
-    ini.write_text(f"[app:main]\nuse = egg:synnefo_pyr#main\nsqlalchemy.url = {db_url}\n")
-
-    def call(*argv, expect=0):
-        out, err = io.StringIO(), io.StringIO()
-        status = run([str(ini), *argv], stdout=out, stderr=err)
-        assert status == expect, err.getvalue()
-        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
-
-    return call
 
 
 def test_register_then_see_it_through_both_apis(manage, testapp, user, other_user):

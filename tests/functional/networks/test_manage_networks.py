@@ -1,26 +1,11 @@
 """``snf-pyr-manage network-create`` / ``network-list``."""
-import io
-import json
 
 import pytest
 
 from synnefo_pyr import quotas
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.scripts.manage import run
 
 
-@pytest.fixture
-def manage(tmp_path, db_url, registry):
-    ini = tmp_path / "test.ini"
-    ini.write_text(f"[app:main]\nuse = egg:synnefo_pyr#main\nsqlalchemy.url = {db_url}\n")
-
-    def call(*argv, expect=0):
-        out, err = io.StringIO(), io.StringIO()
-        status = run([str(ini), *argv], stdout=out, stderr=err)
-        assert status == expect, err.getvalue()
-        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
-
-    return call
 
 
 def test_create_the_public_network_then_users_see_it(manage, testapp, user):

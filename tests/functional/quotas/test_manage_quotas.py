@@ -1,31 +1,12 @@
 """``snf-pyr-manage`` quota commands: print JSON, refuse with exit 1."""
-import io
-import json
 
-import pytest
 
-from synnefo_pyr.scripts.manage import run
 
 from ...helpers import post_json
 
 ROOT = "/account/v1.0"
 
 
-@pytest.fixture
-def manage(tmp_path, db_url, registry):
-    ini = tmp_path / "test.ini"
-    ini.write_text(
-        "[app:main]\nuse = egg:synnefo_pyr#main\n"
-        f"sqlalchemy.url = {db_url}\n"
-    )
-
-    def call(*argv, expect=0):
-        out, err = io.StringIO(), io.StringIO()
-        status = run([str(ini), *argv], stdout=out, stderr=err)
-        assert status == expect, err.getvalue()
-        return json.loads(out.getvalue()) if status == 0 else err.getvalue()
-
-    return call
 
 
 def test_quota_set_and_show(manage, testapp, user):

@@ -20,6 +20,7 @@ requires = [
 tests_require = [
     "WebTest>=3.0,<4",
     "pytest>=8",
+    "ruff>=0.5",
 ]
 
 setup(

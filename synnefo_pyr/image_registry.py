@@ -32,6 +32,12 @@ SORT_DIRS = ("asc", "desc")
 # object path may contain further slashes.
 _LOCATION = re.compile(r"^pithos://([^/]+)/([^/]+)/(.+)$")
 
+# The columns' limits (models/images.py): longer values are refused with a
+# 400 rather than failing in the database.
+MAX_LOCATION = 1024
+MAX_SIZE = 2**63 - 1  # BIGINT
+MAX_UUID = 36
+
 
 class InvalidImage(ValueError):
     """Input the registry refuses (the message is the API's 400 message)."""
@@ -47,7 +53,7 @@ class Location:
 def parse_location(url):
     """Split a ``pithos://account/container/path`` URL (K7)."""
     match = _LOCATION.match(url or "")
-    if match is None:
+    if match is None or len(url) > MAX_LOCATION:
         raise InvalidImage(f"Invalid location '{url}'")
     return Location(*match.groups())
 
@@ -79,7 +85,7 @@ def _check_size(size):
         size = int(size)
     except (TypeError, ValueError):
         raise InvalidImage(f"Invalid size '{size}'") from None
-    if size < 0:
+    if not 0 <= size <= MAX_SIZE:
         raise InvalidImage(f"Invalid size '{size}'")
     return size
 
@@ -243,8 +249,8 @@ def update(image, *, name=None, disk_format=None, container_format=None, status=
     if public is not None:
         image.is_public = bool(public)
     if owner is not None:
-        if not owner.strip():
-            raise InvalidImage("Invalid owner")
+        if not owner.strip() or len(owner) > MAX_UUID:
+            raise InvalidImage(f"Invalid owner '{owner}'")
         image.owner = owner
     touch(image)
     return image
@@ -283,7 +289,7 @@ def unregister(image):
 
 
 def add_member(image, member_uuid):
-    if not member_uuid or len(member_uuid) > 36:
+    if not member_uuid or len(member_uuid) > MAX_UUID:
         raise InvalidImage(f"Invalid member '{member_uuid}'")
     if member_uuid not in image.members:
         image.member_items.append(ImageMember(member_uuid=member_uuid))
@@ -298,7 +304,7 @@ def remove_member(image, member_uuid):
 def replace_members(image, member_uuids):
     wanted = list(dict.fromkeys(member_uuids))
     for uuid in wanted:
-        if not isinstance(uuid, str) or not uuid or len(uuid) > 36:
+        if not isinstance(uuid, str) or not uuid or len(uuid) > MAX_UUID:
             raise InvalidImage(f"Invalid member '{uuid}'")
     image.member_items[:] = [m for m in image.member_items if m.member_uuid in wanted]
     for uuid in wanted:

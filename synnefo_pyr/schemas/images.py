@@ -13,9 +13,13 @@ def _int_param(params, name):
     if name not in params:
         return None
     try:
-        return int(params[name])
+        value = int(params[name])
     except ValueError:
         raise faults.BadRequest(f"Invalid {name} parameter") from None
+    # Beyond the size column's range the database cannot compare it.
+    if abs(value) > image_registry.MAX_SIZE:
+        raise faults.BadRequest(f"Invalid {name} parameter", "out of range")
+    return value
 
 
 def list_parameters(params):
@@ -117,6 +121,8 @@ def parse_size(value):
         raise faults.BadRequest("Invalid size", "X-Image-Meta-Size must be a number of bytes") from None
     if size < 0:
         raise faults.BadRequest("Invalid size", "X-Image-Meta-Size must not be negative")
+    if size > image_registry.MAX_SIZE:
+        raise faults.BadRequest("Invalid size", "X-Image-Meta-Size is too large")
     return size
 
 

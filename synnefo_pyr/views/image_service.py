@@ -2,8 +2,10 @@
 behaviours.md K and the image guide.
 
 Image metadata travels in ``X-Image-Meta-*`` headers; lists are bare JSON
-lists; dates are ``YYYY-MM-DD HH:MM:SS`` (K2). The guide writes ``/images``
-and clients of that era send ``/images/``: both are served.
+lists; dates are ``YYYY-MM-DD HH:MM:SS`` (K2). Bodies are JSON only, as
+Plankton's were: property names and bare lists make no XML. The guide
+writes ``/images`` and clients of that era send ``/images/``: both are
+served.
 """
 from datetime import timezone
 from urllib.parse import quote
@@ -13,6 +15,7 @@ from ..permissions import Permission as P
 from ..resources.images import Images, require_image_write
 from ..schemas import images as schema
 from ..schemas.validators import json_object
+from ..serialization import CONTENT_TYPES, JSON, dump_json
 from ..service import SynnefoService
 
 images = SynnefoService(name="image.images", path="/images")
@@ -82,13 +85,20 @@ def set_meta_headers(response, img):
         response.headers["X-Image-Meta-Property-" + name] = _header_value(value)
 
 
+def json_only(request, data):
+    response = request.response
+    response.body = dump_json(data)
+    response.headers["Content-Type"] = CONTENT_TYPES[JSON]
+    return response
+
+
 def _list(request, as_dict):
     filters, sort_key, sort_dir = schema.list_parameters(request.GET)
     found = image_registry.list_visible(
         request.dbsession, request.authenticated_userid,
         filters=filters, sort_key=sort_key, sort_dir=sort_dir,
     )
-    return [as_dict(img) for img in found]
+    return json_only(request, [as_dict(img) for img in found])
 
 
 @images.get(permission=P.IMAGE_READ)
@@ -114,8 +124,13 @@ def register_image(request):
     kwargs = schema.registration(meta, caller)
     dbsession = request.dbsession
     existing = image_registry.find_live_by_location(dbsession, kwargs["location"])
+    if existing is not None and existing.owner != caller:
+        # Its owner was changed (PUT X-Image-Meta-Owner); a second image of
+        # the same file would break the one-to-one location/id coupling.
+        raise faults.BadRequest("Location already registered",
+                                f"image {existing.id} of another owner")
     try:
-        if existing is not None and existing.owner == caller:
+        if existing is not None:
             kwargs.pop("location")
             img = image_registry.reregister(existing, **kwargs)
         else:
@@ -182,7 +197,8 @@ def list_members(request):
     img = request.context.image
     # The guide: "returns an empty list if the image is publicly accessible".
     uuids = [] if img.is_public else img.members
-    return {"members": [{"member_id": uuid, "can_share": False} for uuid in uuids]}
+    return json_only(request, {"members": [{"member_id": uuid, "can_share": False}
+                                           for uuid in uuids]})
 
 
 @members.put(permission=P.IMAGE_READ, validators=(require_image_write, json_object))
@@ -224,7 +240,8 @@ def list_shared_images(request):
     found = image_registry.shared_with(request.dbsession, member_uuid)
     if member_uuid != caller:
         found = [img for img in found if img.owner == caller]
-    return {"shared_images": [{"image_id": img.id, "can_share": False} for img in found]}
+    return json_only(request, {"shared_images": [{"image_id": img.id, "can_share": False}
+                                                 for img in found]})
 
 
 def includeme(config):

@@ -46,6 +46,10 @@ def image_register(args, ctx):
     # Without a location the file gets a unique one in the owner's account,
     # so that registering it again through the API finds this image.
     location = args.location or f"pithos://{user.uuid}/images/{uuid.uuid4().hex}"
+    # The location is an image's key: one live image per file.
+    existing = image_registry.find_live_by_location(ctx.dbsession, location)
+    if existing is not None:
+        raise CommandError(f"{location} is already registered as image {existing.id}")
     try:
         image = image_registry.register(
             ctx.dbsession,

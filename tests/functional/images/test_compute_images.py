@@ -48,6 +48,34 @@ def test_list_needs_a_token(testapp):
                  "Access denied. No authentication token")
 
 
+@pytest.mark.parametrize("method, path", [
+    ("get", "/detail"), ("get", "/{id}"), ("delete", "/{id}"), ("get", "/{id}/metadata"),
+    ("post", "/{id}/metadata"), ("get", "/{id}/metadata/os"), ("put", "/{id}/metadata/os"),
+    ("delete", "/{id}/metadata/os"),
+])
+def test_every_call_needs_a_valid_token(testapp, user, make_image, method, path):
+    image_id = make_image(user, properties={"os": "debian"})
+    url = COMPUTE_IMAGES + path.replace("{id}", image_id)
+    for headers in ({}, {"X-Auth-Token": "expired-or-bogus"}):
+        assert_fault(getattr(testapp, method)(url, headers=headers, status=401), "unauthorized", 401)
+    assert testapp.get(f"{COMPUTE_IMAGES}/{image_id}/metadata", headers=user.headers).json == {
+        "metadata": {"os": "debian"}}
+
+
+def test_a_token_scoped_elsewhere_is_forbidden(testapp, factory, user, make_image):
+    """The guide's "403 User is not allowed to perform this operation": an
+    access token scoped to the servers does not reach the images (on an
+    item it is the item's 404)."""
+    image_id = make_image(user)
+    scoped = {"X-Auth-Token": factory.token(user, scope="/compute/v2.0/servers")}
+    for path in ("", "/detail"):
+        assert_fault(testapp.get(COMPUTE_IMAGES + path, headers=scoped, status=403), "forbidden", 403)
+    assert_fault(testapp.get(f"{COMPUTE_IMAGES}/{image_id}", headers=scoped, status=404),
+                 "itemNotFound", 404)
+    inside = {"X-Auth-Token": factory.token(user, scope="/compute/v2.0/images")}
+    assert testapp.get(COMPUTE_IMAGES, headers=inside, status=200).json["images"][0]["id"] == image_id
+
+
 def test_detail(testapp, user, other_user, make_image):
     image_id = make_image(other_user, "Debian", public=True, properties={"os": "debian"})
     bare_id = make_image(user, "Bare")
@@ -91,7 +119,10 @@ def test_get_image(testapp, user, make_image):
 
 
 def test_get_unknown_or_private_image_is_404(testapp, user, other_user, make_image):
-    for image_id in ("no-such-image", make_image(other_user)):
+    # Image ids are free strings, so no id is "malformed" (the guide's 400):
+    # an unknown one is 404. An image the user may not use is 404 too, not
+    # the guide's 403 (behaviours.md A12).
+    for image_id in ("no-such-image", make_image(other_user), "x" * 300):
         assert_fault(testapp.get(f"{COMPUTE_IMAGES}/{image_id}", headers=user.headers, status=404),
                      "itemNotFound", 404, "Image not found")
 
@@ -124,6 +155,7 @@ def test_changes_since(testapp, user, make_image):
     assert sorted(i["id"] for i in res.json["images"]) == sorted([old, recent])
 
 
+# The guide's 304 is never produced (J3): an empty list instead.
 def test_changes_since_with_nothing_changed_is_an_empty_200(testapp, user, make_image):
     make_image.backdate(make_image(user), 1800)
     res = testapp.get(COMPUTE_IMAGES + "/detail", {"changes-since": since(60)}, headers=user.headers,
@@ -174,6 +206,7 @@ def test_delete_image(testapp, user, make_image):
 
 
 def test_delete_refusals(testapp, user, other_user, make_image):
+    # No id is malformed (the guide's 400): ids are free strings.
     shared = make_image(other_user, members=[user])
     assert_fault(testapp.delete(f"{COMPUTE_IMAGES}/{shared}", headers=user.headers, status=403),
                  "forbidden", 403)
@@ -187,6 +220,9 @@ def test_delete_refusals(testapp, user, other_user, make_image):
 # --- metadata ---------------------------------------------------------------
 
 
+# The guide's 413 (maximum number of metadata) has no counterpart: like a
+# server's metadata (behaviours.md G), an image's properties are not
+# limited in number. Its 409 and "suspended" 403 belong to servers.
 def test_metadata_calls(testapp, user, make_image):
     image_id = make_image(user, properties={"os": "debian", "users": "root"})
     url = f"{COMPUTE_IMAGES}/{image_id}/metadata"
@@ -267,6 +303,9 @@ def test_metadata_of_someone_elses_image(testapp, user, other_user, make_image):
         assert_fault(testapp.get(url, headers=user.headers, status=404), "itemNotFound", 404)
         assert_fault(post_json(testapp, url, {"metadata": {}}, headers=user.headers, status=404),
                      "itemNotFound", 404)
+        assert_fault(put_json(testapp, url + "/k", {"meta": {"k": "v"}}, user, status=404),
+                     "itemNotFound", 404)
+        assert_fault(testapp.get(url + "/k", headers=user.headers, status=404), "itemNotFound", 404)
         assert_fault(testapp.delete(url + "/k", headers=user.headers, status=404), "itemNotFound", 404)
 
 

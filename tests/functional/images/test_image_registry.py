@@ -33,7 +33,8 @@ def test_register_validates(registry, user):
         assert image.created_at == image.updated_at
         for kwargs in ({"location": "pithos://a/c/"}, {"location": "file:///x"}, {"name": ""},
                        {"disk_format": "raw"}, {"container_format": "zip"}, {"status": "flying"},
-                       {"size": "many"}, {"properties": {"k": 1}}):
+                       {"size": "many"}, {"size": 2**63}, {"properties": {"k": 1}},
+                       {"location": "pithos://a/c/" + "o" * 1024}):
             args = dict(dict(name="n", owner=user.uuid, location="pithos://a/c/o"), **kwargs)
             with pytest.raises(image_registry.InvalidImage):
                 image_registry.register(db, **args)

@@ -3,10 +3,7 @@ show of an image registered that way (the README's walk-through)."""
 
 import pytest
 
-
 from .conftest import COMPUTE_IMAGES, IMAGES
-
-
 
 
 def test_register_then_see_it_through_both_apis(manage, testapp, user, other_user):
@@ -45,11 +42,21 @@ def test_image_list_hides_unregistered_unless_asked(manage, testapp, user):
     assert listed["id"] == image["id"] and listed["deleted"] and listed["status"] == "DELETED"
 
 
+def test_register_a_registered_location_is_refused(manage, user):
+    location = f"pithos://{user.uuid}/images/debian.diskdump"
+    image = manage("image-register", "--name", "Debian", "--owner", user.uuid, "--location", location)
+    err = manage("image-register", "--name", "Again", "--owner", user.uuid, "--location", location,
+                 expect=1)
+    assert f"already registered as image {image['id']}" in err
+    assert [i["name"] for i in manage("image-list")] == ["Debian"]
+
+
 @pytest.mark.parametrize("argv, message", [
     (["--owner", "nobody"], "No user"),
     (["--location", "http://example.org/x"], "Invalid location"),
     (["--property", "novalue"], "KEY=VALUE"),
     (["--size", "-5"], "Invalid size"),
+    (["--size", "9" * 25], "Invalid size"),
 ])
 def test_register_refusals(manage, user, argv, message):
     args = ["image-register", "--name", "X", "--owner", user.uuid]

@@ -35,11 +35,12 @@ def service_catalog(request):
         _entry(name, type_, settings.url(request, api), version, ui_url)
         for name, type_, api, version in BUILTIN_SERVICES
     ]
-    types = {entry["type"] for entry in catalog}
+    # A component's name is its type too; clients look services up by either.
+    taken = {entry["type"] for entry in catalog} | {entry["name"] for entry in catalog}
     for component in request.dbsession.scalars(select(Component).order_by(Component.id)):
-        if component.name in types:
+        if component.name in taken:
             continue
-        types.add(component.name)
+        taken.add(component.name)
         catalog.append(
             _entry(component.name, component.name, component.base_url, "", component.ui_url or ui_url)
         )

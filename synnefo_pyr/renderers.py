@@ -46,6 +46,15 @@ class SynnefoRenderer:
         return body
 
 
+def json_response(data):
+    """A JSON body whatever format the client asked for, for the calls whose
+    guide promises JSON only (user catalogs, the UI helpers): their keys
+    (uuids, emails) cannot be XML names."""
+    response = Response(body=dump_json(data))
+    response.headers["Content-Type"] = CONTENT_TYPES[JSON]
+    return response
+
+
 def fault_response(request, fault):
     """The documented fault body (behaviours.md A1, A3) as a response."""
     response = Response(status=fault.code)

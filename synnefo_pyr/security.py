@@ -49,7 +49,12 @@ def auth_failure(request):
 
 
 def in_scope(scope, path):
-    return scope is None or path.startswith(scope)
+    """Whether ``path`` is the scope or lies under it, segment by segment:
+    a token scoped to ``/servers/1`` does not reach ``/servers/10``."""
+    if scope is None:
+        return True
+    base = scope.rstrip("/")
+    return path == base or path.startswith(base + "/")
 
 
 class TokenSecurityPolicy:

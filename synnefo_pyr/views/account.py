@@ -4,6 +4,7 @@ from .. import accounts, faults
 from ..feedback import FeedbackSinkError, deliver
 from ..models.identity import Feedback
 from ..permissions import Permission as P
+from ..renderers import json_response
 from ..schemas.account import catalogs_request
 from ..schemas.validators import json_object
 from ..service import SynnefoService
@@ -23,12 +24,13 @@ legacy_feedback = SynnefoService(name="account.legacy_feedback", path="/feedback
 
 
 def _catalogs(request, allow_all):
+    """The two catalogs, always JSON ("a json formatted dictionary")."""
     uuids, names = catalogs_request(request.validated["body"], allow_all=allow_all)
     dbsession = request.dbsession
-    return {
+    return json_response({
         "uuid_catalog": accounts.uuid_catalog(dbsession, uuids),
         "displayname_catalog": accounts.displayname_catalog(dbsession, names),
-    }
+    })
 
 
 @user_catalogs.post(permission=P.ACCOUNT_USE, validators=(json_object,))

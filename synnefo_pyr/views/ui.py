@@ -1,5 +1,6 @@
-"""The UI helpers (``/ui``): the cloud bar's services and menu, as JSON or
-JSONP (``?callback=``)."""
+"""The UI helpers (``/ui``): the cloud bar's services and menu, as JSON
+(whatever format is asked for: the guide promises "a json formatted list")
+or JSONP (``?callback=``)."""
 import json
 import re
 
@@ -8,6 +9,7 @@ from pyramid.response import Response
 from .. import faults
 from ..catalog import service_catalog
 from ..permissions import Permission as P
+from ..renderers import json_response
 from ..service import SynnefoService
 
 get_services = SynnefoService(name="ui.get_services", path="/get_services")
@@ -19,7 +21,7 @@ _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,127}$")
 def _jsonp_or_json(request, data):
     callback = request.GET.get("callback")
     if callback is None:
-        return data
+        return json_response(data)
     # Only a plain JavaScript name: the callback lands in executable code.
     if not _CALLBACK.match(callback):
         raise faults.BadRequest("Invalid callback name")

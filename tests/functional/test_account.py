@@ -1,7 +1,12 @@
 """Account API: user catalogs (user and service) and feedback (C1-C7)."""
-import pytest
-from sqlalchemy import func, select
+import logging
 
+import pytest
+import webtest
+from sqlalchemy import func, select
+from webob import Request
+
+from synnefo_pyr import feedback as feedback_module
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.models.identity import Feedback
 
@@ -55,6 +60,28 @@ def test_user_catalogs_bad_bodies(testapp, user):
     assert_fault(post_json(testapp, CATALOGS, {"uuids": "x"}, headers=user.headers), "badRequest", 400)
 
 
+def test_user_catalogs_content_type_errors(testapp, user):
+    """A11 on the user catalogs."""
+    request = Request.blank(CATALOGS, method="POST", body=b"{}", headers=user.headers)
+    assert_fault(request.get_response(testapp.app), "badRequest", 400,
+                 "Missing Content-Type header field")
+    res = testapp.post(CATALOGS, "uuids=x", headers=user.headers, status=400)
+    assert_fault(res, "badRequest", 400,
+                 "Unsupported Content-type: 'application/x-www-form-urlencoded'")
+
+
+@pytest.mark.parametrize("url", [CATALOGS, SERVICE_CATALOGS])
+def test_catalogs_are_json_even_when_xml_is_asked_for(testapp, factory, user, url):
+    """The guide promises "a json formatted dictionary": its keys (uuids,
+    emails) could not be XML names anyway."""
+    headers = {"X-Auth-Token": factory.component("cyclades")} if "service" in url else user.headers
+    res = post_json(testapp, url + "?format=xml", {"uuids": [user.uuid]},
+                    headers=dict(headers, Accept="application/xml"), status=200)
+    assert res.headers["Content-Type"] == "application/json; charset=UTF-8"
+    assert res.json["uuid_catalog"] == {user.uuid: user.email}
+    assert res.headers["Vary"] == "X-Auth-Token"
+
+
 def test_user_catalogs_get_is_not_allowed(testapp, user):
     res = testapp.get(CATALOGS, headers=user.headers, status=405)
     assert res.headers["Allow"] == "POST"
@@ -73,9 +100,20 @@ def test_service_user_catalogs(testapp, factory, user, other_user, url):
 
 
 def test_service_user_catalogs_needs_a_service_token(testapp, user):
-    assert_fault(post_json(testapp, SERVICE_CATALOGS, {"uuids": []}), "unauthorized", 401)
+    assert_fault(post_json(testapp, SERVICE_CATALOGS, {"uuids": []}), "unauthorized", 401,
+                 "Access denied. No authentication token")
+    assert_fault(post_json(testapp, SERVICE_CATALOGS, {"uuids": []}, headers={"X-Auth-Token": "bogus"}),
+                 "unauthorized", 401, "Invalid token")
     assert_fault(post_json(testapp, SERVICE_CATALOGS, {"uuids": []}, headers=user.headers),
                  "unauthorized", 401, "Invalid token")
+
+
+def test_service_user_catalogs_bad_bodies(testapp, factory):
+    headers = {"X-Auth-Token": factory.component("cyclades")}
+    for body in ('["a list"]', "{broken", {"uuids": [1]}, {"displaynames": "x"}):
+        assert_fault(post_json(testapp, SERVICE_CATALOGS, body, headers=headers), "badRequest", 400)
+    res = testapp.get(SERVICE_CATALOGS, headers=headers, status=405)
+    assert res.headers["Allow"] == "POST"
 
 
 def test_service_token_cannot_use_user_api(testapp, factory):
@@ -84,10 +122,45 @@ def test_service_token_cannot_use_user_api(testapp, factory):
 
 
 @pytest.mark.parametrize("url", [FEEDBACK, "/feedback"])
-def test_send_feedback_is_stored(testapp, registry, user, url):
-    res = testapp.post(url, {"feedback_msg": "Great cloud", "feedback_data": "{}"},
-                       headers=user.headers, status=200)
+def test_send_feedback_is_stored_and_logged(testapp, registry, user, url, caplog):
+    with caplog.at_level(logging.INFO, logger="synnefo_pyr.feedback"):
+        res = testapp.post(url, {"feedback_msg": "Great cloud", "feedback_data": "{}"},
+                           headers=user.headers, status=200)
     assert res.body == b""
+    with session_scope(registry) as db:
+        stored = db.scalars(select(Feedback)).all()
+        assert [(f.user_id, f.message, f.data) for f in stored] == [(user.id, "Great cloud", "{}")]
+    # The default sink, log, handed it on.
+    assert any("Great cloud" in r.getMessage() and user.uuid in r.getMessage() for r in caplog.records)
+
+
+def test_feedback_goes_to_the_smtp_sink(make_app, registry, user, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            sent.append((host, port))
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def send_message(self, mail):
+            sent.append(mail)
+
+    monkeypatch.setattr(feedback_module.smtplib, "SMTP", FakeSMTP)
+    testapp = webtest.TestApp(make_app(**{
+        "synnefo_pyr.feedback.sink": "smtp", "synnefo_pyr.feedback.smtp_host": "mail.example.org",
+        "synnefo_pyr.feedback.smtp_port": "2525", "synnefo_pyr.feedback.to": "ops@example.org",
+    }))
+    testapp.post(FEEDBACK, {"feedback_msg": "Slow disks", "feedback_data": "vm 42"},
+                 headers=user.headers, status=200)
+    (host, port), mail = sent
+    assert (host, port) == ("mail.example.org", 2525)
+    assert mail["To"] == "ops@example.org" and user.email in mail["Subject"]
+    assert "Slow disks" in mail.get_content() and "vm 42" in mail.get_content()
     assert feedback_count(registry) == 1
 
 
@@ -95,16 +168,26 @@ def test_feedback_errors(testapp, registry, user):
     assert_fault(testapp.post(FEEDBACK, {"feedback_data": "x"}, headers=user.headers, status=400),
                  "badRequest", 400, "Invalid data")
     assert_fault(testapp.post(FEEDBACK, {"feedback_msg": "hi"}, status=401), "unauthorized", 401)
+    assert_fault(testapp.post(FEEDBACK, {"feedback_msg": "   "}, headers=user.headers, status=400),
+                 "badRequest", 400, "Invalid data")
     res = testapp.get(FEEDBACK, headers=user.headers, status=405)
     assert res.headers["Allow"] == "POST"
+    assert feedback_count(registry) == 0
+
+
+def test_feedback_expired_token_and_service_token_are_401(testapp, registry, factory, user):
+    component = {"X-Auth-Token": factory.component("cyclades")}
+    assert_fault(testapp.post(FEEDBACK, {"feedback_msg": "hi"}, headers=component, status=401),
+                 "unauthorized", 401, "Invalid token")
+    factory.expire_tokens(user)
+    assert_fault(testapp.post(FEEDBACK, {"feedback_msg": "hi"}, headers=user.headers, status=401),
+                 "unauthorized", 401, "Authentication expired")
     assert feedback_count(registry) == 0
 
 
 def test_feedback_sink_failure_is_502_and_stores_nothing(make_app, registry, user):
     """A request that fails leaves no partial write: the feedback row was
     added before the sink failed, and the transaction rolled it back."""
-    import webtest
-
     # Nothing listens on port 1: the SMTP sink fails.
     app = make_app(**{"synnefo_pyr.feedback.sink": "smtp",
                       "synnefo_pyr.feedback.smtp_host": "127.0.0.1",

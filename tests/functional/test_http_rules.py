@@ -2,7 +2,9 @@
 account APIs (the other APIs repeat them in their own suites)."""
 import xml.etree.ElementTree as ET
 
-from synnefo_pyr.views import account
+import pytest
+
+from synnefo_pyr.views import account, identity, ui
 
 from ..helpers import assert_fault, post_json
 
@@ -61,14 +63,40 @@ def test_xml_fault_body(testapp):
     assert res.headers["Allow"] == "POST"
 
 
-def test_unexpected_error_is_500_and_leaks_nothing(testapp, user, monkeypatch):
-    def explode(*args, **kwargs):
-        raise RuntimeError("password=hunter2 at db.internal:5432")
+def explode(*args, **kwargs):
+    raise RuntimeError("password=hunter2 at db.internal:5432")
 
+
+def test_unexpected_error_is_500_and_leaks_nothing(testapp, user, monkeypatch):
     monkeypatch.setattr(account.accounts, "uuid_catalog", explode)
     res = post_json(testapp, CATALOGS, {"uuids": []}, headers=user.headers, status=500)
     assert_fault(res, "internalServerError", 500, "Unexpected error")
     assert b"hunter2" not in res.body and b"RuntimeError" not in res.body
+
+
+@pytest.mark.parametrize("call", ["authenticate", "validate", "service_catalogs", "feedback",
+                                  "get_services"])
+def test_every_call_documents_500(testapp, factory, user, monkeypatch, call):
+    """The guide lists 500 for each call: an internal failure anywhere is
+    the same internalServerError fault."""
+    if call == "authenticate":
+        monkeypatch.setattr(identity, "service_catalog", explode)
+        res = post_json(testapp, "/identity/v2.0/tokens", {"auth": {"token": {"id": user.token}}})
+    elif call == "validate":
+        monkeypatch.setattr(identity, "token_dict", explode)
+        res = testapp.get(f"/identity/v2.0/tokens/{factory.token(user, scope='/')}", status="*")
+    elif call == "service_catalogs":
+        monkeypatch.setattr(account.accounts, "displayname_catalog", explode)
+        res = post_json(testapp, "/account/v1.0/service/user_catalogs", {"uuids": None},
+                        headers={"X-Auth-Token": factory.component("cyclades")})
+    elif call == "feedback":
+        monkeypatch.setattr(account, "deliver", explode)
+        res = testapp.post("/account/v1.0/feedback", {"feedback_msg": "x"}, headers=user.headers,
+                           status="*")
+    else:
+        monkeypatch.setattr(ui, "service_catalog", explode)
+        res = testapp.get("/ui/get_services", status="*")
+    assert_fault(res, "internalServerError", 500, "Unexpected error")
 
 
 def test_unknown_url_outside_any_api(testapp):
@@ -85,3 +113,16 @@ def test_scoped_token_reaches_only_its_scope(testapp, factory, user):
     res = testapp.post(CATALOGS.replace("user_catalogs", "feedback"), {"feedback_msg": "x"},
                        headers={"X-Auth-Token": inside}, status=403)
     assert_fault(res, "forbidden", 403)
+
+
+def test_scope_is_a_path_not_a_string_prefix(testapp, factory, user):
+    """A token scoped to ``/account/v1.0/service`` reaches what lies under
+    it, not ``/account/v1.0/service_quotas`` beside it."""
+    scoped = {"X-Auth-Token": factory.token(user, scope="/account/v1.0/service")}
+    assert_fault(testapp.get("/account/v1.0/service_quotas", headers=scoped, status=403), "forbidden", 403)
+
+
+def test_expired_scoped_token_is_401(testapp, factory, user):
+    scoped = factory.token(user, ttl=-1, scope=CATALOGS)
+    res = post_json(testapp, CATALOGS, {"uuids": []}, headers={"X-Auth-Token": scoped})
+    assert_fault(res, "unauthorized", 401, "Authentication expired")

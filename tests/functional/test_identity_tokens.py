@@ -1,8 +1,15 @@
 """Identity: authenticate and validate (behaviours.md B1-B17)."""
 import xml.etree.ElementTree as ET
+from datetime import datetime, timedelta, timezone
 
 import pytest
+import webtest
+from sqlalchemy import func, select
 from webob import Request
+
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.models.identity import AuthToken
+from synnefo_pyr.serialization import parse_isoformat
 
 from ..helpers import assert_fault, post_json
 
@@ -12,6 +19,11 @@ NS = "{http://docs.openstack.org/identity/api/v2.0}"
 
 def authenticate(testapp, body, status="*", **kwargs):
     return post_json(testapp, TOKENS, body, status=status, **kwargs)
+
+
+def token_count(registry, user):
+    with session_scope(registry) as db:
+        return db.scalar(select(func.count(AuthToken.id)).where(AuthToken.user_id == user.id))
 
 
 def test_public_mode_returns_only_the_catalog(testapp):
@@ -78,6 +90,44 @@ def test_wrong_account_password_is_invalid_credentials(testapp, factory):
     carol = factory.user(email="carol@example.org", password="s3cret")
     body = {"auth": {"passwordCredentials": {"username": carol.uuid, "password": "nope"}}}
     assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid credentials")
+
+
+def test_user_without_password_cannot_log_in_with_one(testapp, user):
+    body = {"auth": {"passwordCredentials": {"username": user.email, "password": "anything"}}}
+    assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid credentials")
+
+
+def test_unknown_username_is_invalid_credentials(testapp):
+    body = {"auth": {"passwordCredentials": {"username": "nobody@example.org", "password": "x"}}}
+    assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid credentials")
+
+
+def test_inactive_user_cannot_log_in_with_password(testapp, registry, factory):
+    carol = factory.user(email="carol@example.org", password="s3cret", active=False)
+    body = {"auth": {"passwordCredentials": {"username": carol.uuid, "password": "s3cret"}}}
+    assert_fault(authenticate(testapp, body), "unauthorized", 401, "User inactive")
+    assert token_count(registry, carol) == 1
+
+
+def test_password_login_token_lives_token_ttl_seconds(make_app, factory):
+    carol = factory.user(email="carol@example.org", password="s3cret")
+    testapp = webtest.TestApp(make_app(**{"synnefo_pyr.token_ttl": "60"}))
+    body = {"auth": {"passwordCredentials": {"username": carol.email, "password": "s3cret"}}}
+    expires = parse_isoformat(authenticate(testapp, body, status=200).json["access"]["token"]["expires"])
+    now = datetime.now(timezone.utc)
+    assert now + timedelta(seconds=50) < expires <= now + timedelta(seconds=61)
+
+
+def test_tenant_name_is_checked_with_password_credentials(testapp, registry, factory):
+    carol = factory.user(email="carol@example.org", password="s3cret")
+    for password in ("s3cret", carol.token):
+        body = {"auth": {"passwordCredentials": {"username": carol.uuid, "password": password},
+                         "tenantName": "somebody-else"}}
+        assert_fault(authenticate(testapp, body), "badRequest", 400, "Not conforming tenantName")
+    # The refused password login left no fresh token behind.
+    assert token_count(registry, carol) == 1
+    body["auth"]["tenantName"] = carol.uuid
+    authenticate(testapp, body, status=200)
 
 
 def test_get_tokens_is_not_allowed(testapp):
@@ -151,9 +201,21 @@ def test_xml_answer(testapp, user):
     assert {s.get("name") for s in services} >= {"astakos_identity", "cyclades_compute"}
     endpoint = services[0].find(NS + "endpoint")
     assert endpoint.get("publicURL").startswith("http://cloud.example.org/")
+    assert endpoint.get("{http://docs.synnefo.org/api/v1.0}uiURL") == "http://cloud.example.org/ui"
+
+
+def test_xml_by_format_parameter_also_in_public_mode(testapp, user):
+    res = post_json(testapp, TOKENS + "?format=xml", {"auth": {"token": {"id": user.token}}}, status=200)
+    assert ET.fromstring(res.body).find(NS + "token").get("id") == user.token
+    res = testapp.post(TOKENS + "?format=xml", status=200)
+    root = ET.fromstring(res.body)
+    assert [child.tag for child in root] == [NS + "serviceCatalog"]
+    assert len(root.find(NS + "serviceCatalog")) == 4
 
 
 def test_inactive_user(testapp, factory, user):
+    # B11's third 401, "Pending approval terms", cannot happen here: this
+    # deployment has no terms of use to accept.
     factory.set_active(user, False)
     res = authenticate(testapp, {"auth": {"token": {"id": user.token}}})
     assert_fault(res, "unauthorized", 401, "User inactive")
@@ -197,6 +259,14 @@ def test_validate_with_belongs_to(testapp, factory, user):
     assert_fault(res, "itemNotFound", 404)
 
 
+def test_validate_in_xml(testapp, factory, user):
+    scoped = factory.token(user, scope="/compute/v2.0/servers")
+    root = ET.fromstring(testapp.get(f"{TOKENS}/{scoped}", {"format": "xml"}, status=200).body)
+    assert root.tag == NS + "access"
+    assert root.find(NS + "token").get("id") == scoped
+    assert root.find(NS + "user").get("id") == user.uuid
+
+
 def test_validate_unknown_expired_and_user_tokens_are_404(testapp, factory, user):
     assert_fault(testapp.get(f"{TOKENS}/unknown", status=404), "itemNotFound", 404)
     # A user authentication token is not an access token.
@@ -232,3 +302,12 @@ def test_components_join_the_catalog(testapp, factory):
     pithos = [s for s in catalog if s["name"] == "pithos"]
     assert pithos[0]["endpoints"][0]["publicURL"] == "https://pithos.example.org/object-store/v1"
     assert len({s["type"] for s in catalog}) == len(catalog)
+
+
+def test_components_never_shadow_the_builtin_services(testapp, factory):
+    factory.component("compute", base_url="https://other.example.org/compute")
+    factory.component("astakos_account", base_url="https://other.example.org/account")
+    catalog = testapp.post(TOKENS).json["access"]["serviceCatalog"]
+    assert len(catalog) == 4
+    assert all(s["endpoints"][0]["publicURL"].startswith("http://cloud.example.org/") for s in catalog)
+    assert all(len(s["endpoints"]) == 1 for s in catalog)

@@ -1,10 +1,5 @@
 """``snf-pyr-manage``: identity commands print JSON, refuse with exit 1."""
-
-
-
 from ..helpers import assert_fault, post_json
-
-
 
 
 def test_user_add_then_authenticate(manage, testapp):
@@ -58,3 +53,17 @@ def test_token_create(manage, testapp):
     assert scoped["scope"] == "/image/v1.0" and scoped["expires"].endswith("+00:00")
     testapp.get(f"/identity/v2.0/tokens/{scoped['token']}", {"belongsTo": "/image/v1.0/images"},
                 status=200)
+
+
+def test_user_modify_password_then_log_in(manage, testapp):
+    created = manage("user-add", "--email", "a@x.org", "--first-name", "A", "--last-name", "B")
+    login = {"auth": {"passwordCredentials": {"username": "a@x.org", "password": "n3w"}}}
+    assert_fault(post_json(testapp, "/identity/v2.0/tokens", login), "unauthorized", 401,
+                 "Invalid credentials")
+    manage("user-modify", created["uuid"], "--password", "n3w")
+    res = post_json(testapp, "/identity/v2.0/tokens", login, status=200)
+    assert res.json["access"]["user"]["id"] == created["uuid"]
+
+
+def test_token_create_for_unknown_user_is_refused(manage):
+    assert "No user" in manage("token-create", "--user", "nobody", "--scope", "/", expect=1)

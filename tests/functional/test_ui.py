@@ -39,3 +39,23 @@ def test_get_menu_with_token(testapp, user):
 def test_get_menu_jsonp(testapp):
     res = testapp.get("/ui/get_menu", {"callback": "menu_cb"}, status=200)
     assert res.text.startswith("menu_cb([")
+
+
+def test_json_even_when_xml_is_asked_for(testapp):
+    """The guide promises "a json formatted list" for both helpers."""
+    for path in ("/ui/get_services", "/ui/get_menu"):
+        res = testapp.get(path, {"format": "xml"}, headers={"Accept": "application/xml"}, status=200)
+        assert res.headers["Content-Type"] == "application/json; charset=UTF-8"
+        assert isinstance(res.json, list)
+
+
+def test_get_menu_with_a_bad_token_is_anonymous(testapp):
+    menu = testapp.get("/ui/get_menu", headers={"X-Auth-Token": "bogus"}, status=200).json
+    assert [item["name"] for item in menu] == ["Sign in"]
+
+
+def test_wrong_methods(testapp):
+    for path in ("/ui/get_services", "/ui/get_menu"):
+        res = testapp.post(path, status=405)
+        assert res.headers["Allow"] == "GET"
+        assert_fault(res, "notAllowed", 405)

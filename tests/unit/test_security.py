@@ -78,8 +78,8 @@ def test_scope_limits_the_acl(policy_request, factory, user):
     owned = Context([(Allow, f"user:{user.uuid}", ALL_PERMISSIONS)])
     assert policy.permits(policy_request(scoped, path="/compute/v2.0/servers/1"), owned, "x")
     assert policy.permits(policy_request(scoped, path="/compute/v2.0/servers/1/metadata"), owned, "x")
-    denied = policy.permits(policy_request(scoped, path="/compute/v2.0/servers/2"), owned, "x")
-    assert not denied
+    for path in ("/compute/v2.0/servers/2", "/compute/v2.0/servers/10"):
+        assert not policy.permits(policy_request(scoped, path=path), owned, "x")
 
 
 def test_query_parameter_token_first(policy_request, user, other_user):
@@ -90,7 +90,13 @@ def test_query_parameter_token_first(policy_request, user, other_user):
 def test_in_scope():
     assert in_scope(None, "/anything")
     assert in_scope("/a/b", "/a/b/c")
+    assert in_scope("/a/b", "/a/b")
+    assert in_scope("/a/b/", "/a/b")
+    assert in_scope("/", "/anything")
     assert not in_scope("/a/b", "/a")
+    # Segment by segment, not a string prefix.
+    assert not in_scope("/servers/1", "/servers/10")
+    assert not in_scope("/a/b", "/a/bc/d")
 
 
 def test_an_item_grants_only_its_owner(policy_request, user, other_user):

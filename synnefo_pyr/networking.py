@@ -35,6 +35,10 @@ SESSION_INFO_KEY = "synnefo_pyr.networking"
 #: The API id of the public network (compute guide, Networks).
 PUBLIC_ID = "public"
 PRIVATE_NETWORK_RESOURCE = "cyclades.network.private"
+#: The largest id a network or server row can have (a 32-bit INTEGER key on
+#: PostgreSQL): a larger id in a URL or a body names nothing (404), and must
+#: not reach the database, which would fail the request with a 500.
+MAX_DB_ID = 2 ** 31 - 1
 FIREWALL_PROFILES = ("ENABLED", "DISABLED", "PROTECTED")
 _NIC_ID = re.compile(r"^nic-(\d+)-(\d+)$")
 _MAC_PREFIX = re.compile(r"^[0-9a-f]{2}(:[0-9a-f]{2}){0,4}$")
@@ -185,17 +189,23 @@ def _allocate_mac(dbsession):
     dbsession.execute(
         insert(MacCounter).values(prefix=prefix, next_value=0).on_conflict_do_nothing()
     )
-    # One atomic statement: the increment itself is the lock.
-    value = dbsession.execute(
-        update(MacCounter).where(MacCounter.prefix == prefix)
-        .values(next_value=MacCounter.next_value + 1)
-        .returning(MacCounter.next_value)
-        .execution_options(synchronize_session=False)
-    ).scalar_one() - 1
-    if value >= 256 ** settings.mac_suffix_bytes:
-        raise faults.ServiceUnavailable("No free MAC addresses", f"Prefix {prefix} is exhausted")
-    suffix = value.to_bytes(settings.mac_suffix_bytes, "big")
-    return ":".join([prefix] + [f"{byte:02x}" for byte in suffix])
+    while True:
+        # One atomic statement: the increment itself is the lock.
+        value = dbsession.execute(
+            update(MacCounter).where(MacCounter.prefix == prefix)
+            .values(next_value=MacCounter.next_value + 1)
+            .returning(MacCounter.next_value)
+            .execution_options(synchronize_session=False)
+        ).scalar_one() - 1
+        if value >= 256 ** settings.mac_suffix_bytes:
+            raise faults.ServiceUnavailable("No free MAC addresses", f"Prefix {prefix} is exhausted")
+        suffix = value.to_bytes(settings.mac_suffix_bytes, "big")
+        mac = ":".join([prefix] + [f"{byte:02x}" for byte in suffix])
+        # A NIC made under an earlier, overlapping prefix ("aa:00" after
+        # "aa:00:00") may hold it already: skip it rather than fail on the
+        # unique constraint.
+        if dbsession.scalar(select(NIC.id).where(NIC.mac == mac).limit(1)) is None:
+            return mac
 
 
 def _allocate_ipv4(dbsession, network):

@@ -34,6 +34,8 @@ class NetworksContainer(Container):
             if network is None:
                 raise KeyError(network_id)
             return PublicNetwork(self, network)
+        if int(network_id) > networking.MAX_DB_ID:
+            raise KeyError(network_id)
         network = self.dbsession.get(Network, int(network_id))
         # A public network is only ever named ``public``.
         if network is None or network.public:

@@ -169,6 +169,8 @@ def _server_to_change(request, server_id, action):
 
     Row-locked, so that of two actions sent at once the second sees the
     task the first set, and is refused, instead of connecting twice."""
+    if server_id > networking.MAX_DB_ID:
+        raise faults.ItemNotFound("Server not found.")
     server = request.dbsession.scalars(
         select(Server).where(Server.id == server_id).with_for_update(of=Server)
         .execution_options(populate_existing=True)

@@ -6,8 +6,6 @@ from synnefo_pyr import quotas
 from synnefo_pyr.db import session_scope
 
 
-
-
 def test_create_the_public_network_then_users_see_it(manage, testapp, user):
     created = manage("network-create", "--name", "Internet", "--public", "--subnet", "10.0.0.0/24",
                      "--gateway", "10.0.0.1", "--subnet6", "2001:db8::/64")
@@ -44,6 +42,13 @@ def test_private_network_for_a_user_is_charged(manage, registry, testapp, user):
     assert net["type"] == "MAC_FILTERED"
     with session_scope(registry) as db:
         assert quotas.usage(db, user.uuid)["cyclades.network.private"]["usage"] == 1
+
+
+def test_private_network_for_an_unknown_user_is_refused(manage):
+    err = manage("network-create", "--name", "lan", "--owner", "no-such-user", "--subnet", "10.3.0.0/24",
+                 expect=1)
+    assert "no-such-user" in err
+    assert manage("network-list") == []
 
 
 def test_public_or_owner_is_required(manage, user):

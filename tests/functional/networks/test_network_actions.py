@@ -43,6 +43,11 @@ def connected(registry, server_id, network_id, ipv4, index=0):
 
 
 # --- add --------------------------------------------------------------------
+#
+# Connect and disconnect: 202, 400, 401, 403 (the public network) and 404
+# are tested here, and H5's 409 for a building server and 503 for a network
+# with no free address. 503 "service not currently available" has no other
+# cause: the backend is reached later, by the worker.
 
 
 def test_add_creates_a_nic_and_enqueues_connect(testapp, registry, user, data):
@@ -92,6 +97,10 @@ def test_adding_another_users_server_is_404(testapp, registry, user, other_user,
     assert_fault(res, "itemNotFound", 404, "Server not found.")
     res = action(testapp, user, net, {"add": {"serverRef": 987654}}, status=404)
     assert_fault(res, "itemNotFound", 404, "Server not found.")
+    # Ids no row can have are missing servers too, not database errors.
+    for body in ({"add": {"serverRef": 2 ** 31}}, {"remove": {"serverRef": 10 ** 20}},
+                 {"remove": {"attachment": f"nic-{10 ** 20}-0"}}):
+        assert_fault(action(testapp, user, net, body, status=404), "itemNotFound", 404, "Server not found.")
     assert nics(registry, theirs) == [] and jobs(registry) == []
 
 

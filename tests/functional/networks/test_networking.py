@@ -83,6 +83,18 @@ def test_mac_prefix_comes_from_the_settings(make_app, data, user):
     assert macs == ["02:1f:00:00:00:00", "02:1f:00:00:00:01"]
 
 
+def test_macs_taken_under_an_overlapping_prefix_are_skipped(make_app, registry, data, user):
+    data.public_network()
+    server_id = data.server(user)
+    with session_scope(registry) as db:
+        # aa:00:00:00:00:00 and :01, handed out under the default prefix.
+        first = [networking.attach_public_nic(db, db.get(Server, server_id)).mac for _ in range(2)]
+    wider = make_app(**{"synnefo_pyr.network.mac_prefix": "aa:00"}).registry
+    with session_scope(wider) as db:
+        mac = networking.attach_public_nic(db, db.get(Server, server_id)).mac
+    assert first == ["aa:00:00:00:00:00", "aa:00:00:00:00:01"] and mac == "aa:00:00:00:00:02"
+
+
 @pytest.mark.parametrize("prefix", ["aa:00:00:00:00:00", "zz", "aa-00-00", "aa:0"])
 def test_invalid_mac_prefix_stops_the_application(make_app, prefix):
     with pytest.raises(ValueError):

@@ -31,6 +31,12 @@ def add_nic(registry, server_id, network_id, index=0, ipv4=None, state="ACTIVE")
 # --- list -------------------------------------------------------------------
 
 
+# List: 200 (the guide's "204 (OK)" is a typo: the answer has a body), 304
+# and 401 are tested below. Its 400 "Malformed network id", 404 and 409 do
+# not apply to a list of the caller's own networks, and 503 has no cause
+# here: the list is read from the database alone.
+
+
 def test_new_user_without_public_network_lists_nothing(testapp, user):
     assert testapp.get(BASE, headers=user.headers).json == {"networks": []}
     assert testapp.get(BASE + "/detail", headers=user.headers).json == {"networks": []}
@@ -89,6 +95,17 @@ def test_list_in_xml(testapp, user, data):
     assert items[1].find(COMPUTE_NS + "attachments") is not None
 
 
+def test_detail_in_xml_lists_the_attachments(testapp, registry, user, data):
+    own = data.private_network(user)
+    server = data.server(user)
+    add_nic(registry, server, own, 1, "192.168.1.2")
+    for url in (f"{BASE}/detail.xml", f"{BASE}/{own}.xml"):
+        root = ElementTree.fromstring(testapp.get(url, headers=user.headers).body)
+        net = root if root.tag == COMPUTE_NS + "network" else root.find(COMPUTE_NS + "network")
+        assert [nic.text for nic in net.find(COMPUTE_NS + "attachments")] == [f"nic-{server}-1"]
+        assert (net.get("id"), net.get("public"), net.get("status")) == (str(own), "false", "ACTIVE")
+
+
 def test_deleted_networks_are_not_listed(testapp, user, data):
     own = data.private_network(user)
     testapp.delete(f"{BASE}/{own}", headers=user.headers, status=204)
@@ -131,6 +148,12 @@ def test_bad_changes_since_is_400(testapp, user, value, message):
 
 
 # --- create -------------------------------------------------------------------
+
+
+# Create: 202, 400, 401, 403, 413 and 415 are tested below. 404 "Network
+# not found" has nothing to name on POST /networks, and 503 "Failed to
+# allocate network resources" has no cause: a network is only a row (no
+# backend step), ACTIVE at once (README, Networks).
 
 
 def test_create_answers_202_with_the_network(testapp, user):
@@ -271,6 +294,12 @@ def test_another_users_network_is_404(testapp, user, other_user, data):
 
 def test_unknown_network_is_404_and_malformed_id_400(testapp, user):
     assert_fault(testapp.get(BASE + "/4242", headers=user.headers, status=404), "itemNotFound", 404)
+    # Beyond any row id: still a missing network, not a database error.
+    res = testapp.get(BASE + "/99999999999999999999", headers=user.headers, status=404)
+    assert_fault(res, "itemNotFound", 404, "Network not found")
+    res = post_json(testapp, BASE + "/2147483648/action", {"add": {"serverRef": 1}}, status=404,
+                    headers=user.headers)
+    assert_fault(res, "itemNotFound", 404, "Network not found")
     res = testapp.get(BASE + "/abc", headers=user.headers, status=400)
     assert_fault(res, "badRequest", 400, "API endpoint not found")
 
@@ -295,11 +324,25 @@ def put_json(testapp, url, body, owner, status):
                        headers=dict(owner.headers, **{"Content-Type": "application/json"}))
 
 
+# Rename: 204, 400, 401, 403 (the public network) and 404 are tested here.
+# 413 and 415 cannot happen: a rename changes no quota and no type (the
+# body's other keys are ignored); 503 has no cause (a row update only).
+
+
 def test_rename(testapp, user, data):
     own = data.private_network(user, name="old")
     res = put_json(testapp, f"{BASE}/{own}", {"network": {"name": "new"}}, user, 204)
     assert res.body == b""
     assert testapp.get(f"{BASE}/{own}", headers=user.headers).json["network"]["name"] == "new"
+
+
+def test_a_rename_shows_in_changes_since(testapp, user, data):
+    own = data.private_network(user, name="old")
+    since = utcnow().isoformat()
+    testapp.get(BASE, {"changes-since": since}, headers=user.headers, status=304)
+    put_json(testapp, f"{BASE}/{own}", {"network": {"name": "new"}}, user, 204)
+    res = testapp.get(BASE, {"changes-since": since}, headers=user.headers)
+    assert [(n["id"], n["name"]) for n in res.json["networks"]] == [(str(own), "new")]
 
 
 def test_public_network_cannot_be_renamed(testapp, user, data):
@@ -324,6 +367,10 @@ def test_renaming_a_deleted_network_is_400(testapp, user, data):
 
 
 # --- delete -------------------------------------------------------------------
+
+
+# Delete: 204, 400, 401, 403 (the public network), 404 and 421 are tested
+# here; 503 has no cause (a row update only).
 
 
 def test_delete(testapp, registry, user, data):

@@ -34,6 +34,8 @@ REQUIRED_STATE = {"start": "STOPPED", "shutdown": "ACTIVE", "resize": "STOPPED"}
 #: Metadata copied from the image's properties at creation (guide, Server
 #: Attributes: "the OS and users metadata are retrieved from the image").
 IMAGE_METADATA_KEYS = ("OS", "users")
+#: What ``networking`` says when a network has no IPv4 address left.
+NO_FREE_ADDRESS = "No more IP addresses available"
 
 
 @dataclass(frozen=True)
@@ -236,6 +238,32 @@ def _networks_for(dbsession, user_uuid, requested):
     return networks
 
 
+def charge(dbsession, user_uuid, provisions, name):
+    """Charge the user's quota. The compute API's overLimit carries only
+    code, message and details (A1, F11); the commission's data that the
+    quota API adds to its own overLimit is not part of this contract."""
+    try:
+        quotas.charge(dbsession, user_uuid, provisions, name=name)
+    except faults.OverLimit as exc:
+        raise faults.OverLimit(exc.message, exc.details) from None
+
+
+def _attach_nics(dbsession, server, networks):
+    """The new server's NICs. A network with no address left is a 409
+    (F11), as the original service answered; 503 stays for a missing
+    public network or an exhausted MAC prefix."""
+    try:
+        if networks is None:
+            networking.attach_public_nic(dbsession, server)
+        else:
+            for network in networks:
+                networking.create_nic(dbsession, server, network)
+    except faults.ServiceUnavailable as exc:
+        if exc.message != NO_FREE_ADDRESS:
+            raise
+        raise faults.Conflict(exc.message, exc.details) from None
+
+
 def create_server(request, user_uuid, spec):
     """Create a server from a validated ``CreateServerRequest``; returns
     ``(server, admin_password)``."""
@@ -246,7 +274,7 @@ def create_server(request, user_uuid, spec):
         raise faults.ItemNotFound("Image not found.")
     networks = _networks_for(dbsession, user_uuid, spec.networks)
     # Charged first: over quota, nothing else is attempted.
-    quotas.charge(dbsession, user_uuid, server_provisions(flavor), name=f"Create server {spec.name}")
+    charge(dbsession, user_uuid, server_provisions(flavor), name=f"Create server {spec.name}")
     server = Server(
         user_uuid=user_uuid, name=spec.name, flavor=flavor, image_id=image.id,
         operstate="BUILD", task="BUILD", build_progress=0,
@@ -258,11 +286,7 @@ def create_server(request, user_uuid, spec):
     server.diagnostics = []
     dbsession.add(server)
     dbsession.flush()
-    if networks is None:
-        networking.attach_public_nic(dbsession, server)
-    else:
-        for network in networks:
-            networking.create_nic(dbsession, server, network)
+    _attach_nics(dbsession, server, networks)
     password = random_password()
     queue.enqueue(dbsession, server, "create", personality=spec.personality)
     return server, password
@@ -329,7 +353,7 @@ def resize(dbsession, server, flavor_ref):
         raise faults.BadRequest("Cannot resize to a flavor with a different disk template.")
     difference = resize_provisions(old, flavor)
     if difference:
-        quotas.charge(dbsession, server.user_uuid, difference, name=f"Resize server {server.id}")
+        charge(dbsession, server.user_uuid, difference, name=f"Resize server {server.id}")
     _begin(dbsession, server, "resize", flavor_id=flavor.id)
 
 

@@ -15,7 +15,7 @@ from synnefo_pyr.db import session_scope
 from synnefo_pyr.models.compute import BackendJob, Flavor, Server
 from synnefo_pyr.scripts import worker as worker_script
 
-from ...helpers import post_json
+from ...helpers import assert_fault, post_json
 from .conftest import COMPUTE
 
 
@@ -142,7 +142,9 @@ def test_resize_quota_is_checked(create_server, user, testapp, run_jobs, registr
     with session_scope(registry) as db:
         quotas.set_limit(db, user.uuid, "cyclades.cpu", 1)
     res = post_json(testapp, url, {"resize": {"flavorRef": other_flavor}}, headers=user.headers, status=413)
-    assert res.json["overLimit"]["code"] == 413
+    fault = assert_fault(res, "overLimit", 413, "Resource Limit Exceeded for your account.")
+    assert set(fault) == {"code", "message", "details"}
+    assert fault["details"] == "Limit for resource 'CPU' exceeded for your account. Available: 0, Requested: 1"
     assert status(testapp, user, server["id"])["SNF:task_state"] == ""
 
 

@@ -56,6 +56,8 @@ def test_flavors_in_xml_name_the_cpu_attribute_cpu(testapp, user, registry):
     res = testapp.get(f"{COMPUTE}/flavors/{flavor_id}?format=xml", headers=user.headers)
     assert res.content_type == "application/xml"
     assert b'cpu="2"' in res.body and b'ram="2048"' in res.body and b"vcpus" not in res.body
+    # The guide's flavor examples say ".../compute/api/v1"; the original
+    # service's flavor templates, like its server ones (F5), used v1.1.
     listing = testapp.get(f"{COMPUTE}/flavors.xml", headers=user.headers)
     assert b'<flavors xmlns="http://docs.openstack.org/compute/api/v1.1"' in listing.body
     assert f'<flavor id="{flavor_id}" name="C2R2048D20drbd"'.encode() in listing.body

@@ -22,6 +22,8 @@ def test_list_metadata(server, testapp, user):
     assert res.json == {"metadata": {"role": "web", "users": "admin", "OS": "debian"}}
 
 
+# The guide's 413 "Maximum number of metadata exceeded" (POST and PUT) cannot
+# happen: the original service had no limit on metadata items (F11), nor do we.
 def test_update_metadata_merges_and_answers_201(server, testapp, user):
     res = post_json(testapp, url(server), {"metadata": {"role": "db", "new": "1"}, "ignored": 5},
                     headers=user.headers, status=201)

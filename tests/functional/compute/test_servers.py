@@ -6,6 +6,7 @@ from datetime import datetime, timedelta, timezone
 from xml.etree import ElementTree
 
 import pytest
+from webob import Request
 
 from synnefo_pyr import quotas
 from synnefo_pyr.db import session_scope
@@ -120,9 +121,16 @@ def test_create_with_personality(create_server, user):
 
 
 def test_personality_limits_are_413(create_server, user):
-    assert_fault(create_server(user, status=413, personality=[_personality()] * 6), "overLimit", 413)
+    res = create_server(user, status=413, personality=[_personality()] * 6)
+    assert_fault(res, "overLimit", 413, "Maximum number of personalities exceeded")
     big = _personality(b"x" * 10241)
-    assert_fault(create_server(user, status=413, personality=[big]), "overLimit", 413)
+    res = create_server(user, status=413, personality=[big])
+    assert_fault(res, "overLimit", 413, "Maximum size of personality exceeded")
+    # The limit holds for the encoded contents too: 8000 bytes are 10668 in base64.
+    encoded_too_big = _personality(b"x" * 8000)
+    res = create_server(user, status=413, personality=[encoded_too_big])
+    assert_fault(res, "overLimit", 413, "Maximum size of personality exceeded")
+    assert create_server(user, personality=[_personality(b"x" * 7680)])["status"] == "BUILD"
 
 
 @pytest.mark.parametrize("item", [
@@ -141,8 +149,11 @@ def test_create_over_quota_is_413_naming_the_resource(create_server, user, regis
         quotas.set_limit(db, user.uuid, "cyclades.vm", 1)
     create_server(user)
     res = create_server(user, status=413)
-    fault = assert_fault(res, "overLimit", 413)
-    assert "Virtual Machine" in fault["details"]
+    fault = assert_fault(res, "overLimit", 413, "Resource Limit Exceeded for your account.")
+    assert fault == {
+        "code": 413, "message": "Resource Limit Exceeded for your account.",
+        "details": "Limit for resource 'Virtual Machine' exceeded for your account. Available: 0, Requested: 1",
+    }
     # Nothing of the refused server was written.
     assert len(testapp.get(f"{COMPUTE}/servers", headers=user.headers).json["servers"]) == 1
 
@@ -152,6 +163,29 @@ def test_create_without_public_network_is_503(testapp, user, image, flavor):
     res = post_json(testapp, f"{COMPUTE}/servers", body, headers=user.headers, status=503)
     assert_fault(res, "serviceUnavailable", 503)
     assert testapp.get(f"{COMPUTE}/servers", headers=user.headers).json["servers"] == []
+
+
+def test_create_on_a_full_network_is_409(testapp, user, image, flavor, registry):
+    # A /30 has two hosts: the gateway and one server.
+    with session_scope(registry) as db:
+        db.add(Network(name="Internet", type="IP_LESS_ROUTED", public=True,
+                       cidr="10.0.0.0/30", gateway="10.0.0.1", user_uuid=None))
+    body = {"server": {"name": "s", "imageRef": image, "flavorRef": flavor}}
+    post_json(testapp, f"{COMPUTE}/servers", body, headers=user.headers, status=202)
+    res = post_json(testapp, f"{COMPUTE}/servers", body, headers=user.headers, status=409)
+    assert_fault(res, "conflict", 409, "No more IP addresses available")
+    assert len(testapp.get(f"{COMPUTE}/servers", headers=user.headers).json["servers"]) == 1
+
+
+def test_create_needs_a_json_body(testapp, user, image, flavor, public_network):
+    url = f"{COMPUTE}/servers"
+    request = Request.blank(url, method="POST", body=b"{}", headers=user.headers)
+    assert "Content-Type" not in request.headers
+    assert_fault(request.get_response(testapp.app), "badRequest", 400, "Missing Content-Type header field")
+    res = testapp.post(url, "x", headers=dict(user.headers, **{"Content-Type": "text/plain"}), status=400)
+    assert_fault(res, "badRequest", 400, "Unsupported Content-type: 'text/plain'")
+    res = post_json(testapp, url, "{server", headers=user.headers, status=400)
+    assert_fault(res, "badRequest", 400, "Invalid JSON data")
 
 
 def test_create_on_another_users_private_network_is_404(create_server, user, other_user, registry):
@@ -256,6 +290,16 @@ def test_changes_since_reports_updates_and_deletions(create_server, user, testap
     assert statuses == {kept["id"]: "ACTIVE", gone["id"]: "DELETED"}
 
 
+def test_changes_since_forgets_deletions_before_the_window(create_server, user, testapp, run_jobs):
+    gone = create_server(user)
+    testapp.delete(server_url(gone["id"]), headers=user.headers, status=204)
+    run_jobs()
+    after = datetime.now(timezone.utc)
+    res = testapp.get(f"{COMPUTE}/servers/detail", {"changes-since": _iso(after)}, headers=user.headers,
+                      status=304)
+    assert res.body == b""
+
+
 def test_changes_since_with_nothing_new_is_304(create_server, user, testapp, run_jobs):
     create_server(user)
     run_jobs()
@@ -289,6 +333,11 @@ def test_get_server(create_server, user, testapp):
     created = create_server(user)
     server = testapp.get(server_url(created["id"]), headers=user.headers).json["server"]
     assert set(server) == DETAIL_KEYS
+    # A13: dates carry an explicit UTC offset.
+    assert server["created"].endswith("+00:00") and server["updated"].endswith("+00:00")
+    assert datetime.fromisoformat(server["created"]) <= datetime.fromisoformat(server["updated"])
+    assert (server["hostId"], server["key_name"], server["config_drive"]) == ("", None, "")
+    assert (server["accessIPv4"], server["accessIPv6"], server["SNF:port_forwarding"]) == ("", "", {})
     assert server["status"] == "BUILD" and server["progress"] < 100
 
 
@@ -307,16 +356,21 @@ def test_progress_stays_below_100_until_active(create_server, user, testapp, reg
 
 def test_another_users_server_is_404(create_server, user, other_user, testapp):
     created = create_server(other_user)
-    for method, path in (("get", ""), ("delete", ""), ("get", "/ips"), ("get", "/stats"),
-                         ("get", "/diagnostics"), ("get", "/metadata")):
+    for method, path in (("get", ""), ("delete", ""), ("get", "/ips"), ("get", "/ips/public"),
+                         ("get", "/stats"), ("get", "/diagnostics"), ("get", "/metadata")):
         res = getattr(testapp, method)(server_url(created["id"], path), headers=user.headers, status=404)
         assert_fault(res, "itemNotFound", 404, "Server not found.")
+    res = testapp.put_json(server_url(created["id"]), {"server": {"name": "mine"}}, headers=user.headers,
+                           status=404)
+    assert_fault(res, "itemNotFound", 404, "Server not found.")
 
 
 def test_missing_server_is_404_and_non_numeric_id_is_an_unknown_endpoint(testapp, user):
     assert_fault(testapp.get(server_url(9999), headers=user.headers, status=404), "itemNotFound", 404)
-    res = testapp.get(f"{COMPUTE}/servers/abc", headers=user.headers, status=400)
-    assert_fault(res, "badRequest", 400, "API endpoint not found")
+    for method, path in (("get", ""), ("put", ""), ("delete", ""), ("post", "/action"),
+                         ("get", "/metadata"), ("get", "/ips"), ("get", "/stats"), ("get", "/diagnostics")):
+        res = getattr(testapp, method)(f"{COMPUTE}/servers/abc{path}", headers=user.headers, status=400)
+        assert_fault(res, "badRequest", 400, "API endpoint not found")
 
 
 def test_server_calls_need_a_token(create_server, user, testapp):
@@ -352,11 +406,20 @@ def test_rename(create_server, user, testapp):
     assert testapp.get(server_url(created["id"]), headers=user.headers).json["server"]["name"] == "renamed"
 
 
-@pytest.mark.parametrize("body", [{}, {"server": {}}, {"server": "x"}, {"server": {"name": 5}}])
+@pytest.mark.parametrize("body", [{}, {"server": {}}, {"server": "x"}, {"server": {"name": 5}},
+                                  {"server": {"name": "x" * 256}}])
 def test_malformed_rename_is_400(create_server, user, testapp, body):
     created = create_server(user)
     res = testapp.put_json(server_url(created["id"]), body, headers=user.headers, status=400)
     assert_fault(res, "badRequest", 400)
+
+
+def test_rename_of_a_deleted_server_is_400(create_server, user, testapp, run_jobs):
+    created = create_server(user)
+    testapp.delete(server_url(created["id"]), headers=user.headers, status=204)
+    run_jobs()
+    res = testapp.put_json(server_url(created["id"]), {"server": {"name": "x"}}, headers=user.headers, status=400)
+    assert_fault(res, "badRequest", 400, "Server has been deleted.")
 
 
 def suspend(registry, server_id, value=True):
@@ -433,6 +496,9 @@ def test_stats_of_a_deleted_server_is_400(create_server, user, testapp, run_jobs
     assert_fault(testapp.get(server_url(created["id"], "/stats"), headers=user.headers, status=400), "badRequest", 400)
 
 
+# The guide lists 400 "Server deleted" and 403 "suspended" for diagnostics;
+# the original service (F16) answered them for any server of the caller, and
+# so do we: diagnostics explain why a server failed or was suspended.
 def test_diagnostics_are_a_bare_list(create_server, user, testapp, run_jobs):
     created = create_server(user)
     assert testapp.get(server_url(created["id"], "/diagnostics"), headers=user.headers).json == []
@@ -445,3 +511,14 @@ def test_diagnostics_are_a_bare_list(create_server, user, testapp, run_jobs):
     assert_fault(res, "itemNotFound", 404)
     xml = testapp.get(server_url(created["id"], "/diagnostics.xml"), headers=user.headers).body
     assert b"<diagnostics" in xml and b"<diagnostic " in xml
+
+
+def test_diagnostics_of_a_suspended_or_deleted_server_stay_readable(create_server, user, testapp, registry,
+                                                                    run_jobs):
+    created = create_server(user)
+    suspend(registry, created["id"])
+    assert testapp.get(server_url(created["id"], "/diagnostics"), headers=user.headers).json == []
+    suspend(registry, created["id"], False)
+    testapp.delete(server_url(created["id"]), headers=user.headers, status=204)
+    run_jobs()
+    testapp.get(server_url(created["id"], "/diagnostics"), headers=user.headers, status=200)

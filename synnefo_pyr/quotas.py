@@ -53,6 +53,13 @@ SETTINGS_PREFIX = "synnefo_pyr.quotas.default_limit."
 #: Where the quota settings ride along on every database session.
 SESSION_INFO_KEY = "synnefo_pyr.quotas"
 
+#: The range of the BIGINT columns that store limits, usages and quantities.
+QUANTITY_MIN, QUANTITY_MAX = -2 ** 63, 2 ** 63 - 1
+#: The largest serial the 32-bit INTEGER key can hold; larger ones (from a
+#: URL or a request body) name no commission, and must not reach the database.
+MAX_SERIAL = 2 ** 31 - 1
+INVALID = "Commission failed due to invalid input data"
+
 #: One line of a commission, as callers give it.
 ProvisionSpec = namedtuple("ProvisionSpec", "holder source resource quantity")
 
@@ -124,8 +131,8 @@ def parse_settings(settings):
         if name not in BUILTIN_BY_NAME:
             raise ValueError(f"{key}: {name!r} is not a built-in resource")
         limit = int(value)
-        if limit < 0:
-            raise ValueError(f"{key}: a limit cannot be negative")
+        if not 0 <= limit <= QUANTITY_MAX:
+            raise ValueError(f"{key}: a limit is between 0 and {QUANTITY_MAX}")
         limits[name] = limit
     return QuotaSettings(default_limits=limits)
 
@@ -337,7 +344,7 @@ def _prepare(dbsession, provisions):
         key = (p.holder, p.source, resource.id)
         if key in keyed:
             raise faults.BadRequest(
-                "Commission failed due to invalid input data",
+                INVALID,
                 f"More than one provision for {p.holder}, {p.source}, {p.resource}",
             )
         keyed[key] = (p, resource)
@@ -377,6 +384,13 @@ def issue(dbsession, client, provisions, *, name="", force=False):
             raise _over_limit(p, resource, holding)
         if p.quantity < 0 and not force and holding.usage_min + p.quantity < 0:
             raise _below_zero(p, holding)
+        # Only a forced commission gets here with a usage the columns cannot hold.
+        if not QUANTITY_MIN <= p.quantity <= QUANTITY_MAX \
+                or holding.usage_max + p.quantity > QUANTITY_MAX \
+                or holding.usage_min + p.quantity < QUANTITY_MIN:
+            raise faults.BadRequest(
+                INVALID, f"The usage of '{p.resource}' of {p.holder} would be out of range"
+            )
     commission = Commission(client=client, name=name or "", state="pending", issue_time=utcnow())
     for p, resource, holding in prepared:
         if p.quantity > 0:
@@ -410,6 +424,7 @@ def _apply(holdings, commission, accept):
 
 
 def _lock_pending(dbsession, client, serials):
+    serials = [serial for serial in serials if 0 < serial <= MAX_SERIAL]
     if not serials:
         return {}
     query = (
@@ -468,6 +483,8 @@ def pending_serials(dbsession, client):
 
 def pending_commission(dbsession, client, serial):
     """The pending commission ``serial`` of ``client``, or ``None``."""
+    if not 0 < serial <= MAX_SERIAL:
+        return None
     return dbsession.scalar(select(Commission).where(
         Commission.serial == serial, Commission.client == client, Commission.state == "pending"
     ))

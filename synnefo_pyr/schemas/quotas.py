@@ -10,7 +10,8 @@ Issue (``POST /commissions``):
 ===============  ==============================================  ========
 
 ``holder``, ``source`` and ``resource`` are strings, ``quantity`` an
-integer (negative to release).
+integer (negative to release) that fits in 64 bits; ``name`` has at most
+255 characters.
 
 Resolve one (``POST /commissions/<serial>/action``): exactly one of
 ``accept`` and ``reject``, whatever its value.
@@ -21,9 +22,9 @@ lists of integer serials, each optional.
 from dataclasses import dataclass
 
 from .. import faults
-from ..quotas import ProvisionSpec
+from ..quotas import INVALID, QUANTITY_MAX, QUANTITY_MIN, ProvisionSpec
 
-INVALID = "Commission failed due to invalid input data"
+NAME_MAX_LENGTH = 255
 PROVISION_KEYS = ("holder", "source", "resource", "quantity")
 
 
@@ -49,8 +50,8 @@ def _provision(item):
     for key in ("holder", "source", "resource"):
         if not isinstance(item[key], str) or not item[key]:
             raise faults.BadRequest(INVALID, f"Provision '{key}' must be a non-empty string")
-    if not _is_int(item["quantity"]):
-        raise faults.BadRequest(INVALID, "Provision 'quantity' must be an integer")
+    if not _is_int(item["quantity"]) or not QUANTITY_MIN <= item["quantity"] <= QUANTITY_MAX:
+        raise faults.BadRequest(INVALID, "Provision 'quantity' must be a 64-bit integer")
     return ProvisionSpec(item["holder"], item["source"], item["resource"], item["quantity"])
 
 
@@ -67,8 +68,10 @@ class CommissionRequest:
         if not isinstance(provisions, list):
             raise faults.BadRequest(INVALID, "'provisions' must be a list")
         name = body.get("name") or ""
-        if not isinstance(name, str):
-            raise faults.BadRequest(INVALID, "'name' must be a string")
+        if not isinstance(name, str) or len(name) > NAME_MAX_LENGTH:
+            raise faults.BadRequest(
+                INVALID, f"'name' must be a string of at most {NAME_MAX_LENGTH} characters"
+            )
         return cls(
             provisions=[_provision(item) for item in provisions],
             name=name,

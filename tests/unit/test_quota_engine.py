@@ -20,6 +20,7 @@ def test_ini_limits_override_the_builtin_defaults():
     ("synnefo_pyr.quotas.default_limit.cyclades.nothing", "1"),
     ("synnefo_pyr.quotas.default_limit.cyclades.vm", "-1"),
     ("synnefo_pyr.quotas.default_limit.cyclades.vm", "ten"),
+    ("synnefo_pyr.quotas.default_limit.cyclades.vm", str(2 ** 63)),
 ])
 def test_bad_ini_limits_are_refused(key, value):
     with pytest.raises(ValueError):

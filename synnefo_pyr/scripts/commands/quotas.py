@@ -29,7 +29,20 @@ def _limit(text):
         raise CommandError(f"Not an integer limit: {text!r}")
     if value < 0:
         raise CommandError("A limit cannot be negative")
+    if value > quotas.QUANTITY_MAX:
+        raise CommandError(f"A limit is at most {quotas.QUANTITY_MAX}")
     return value
+
+
+#: Resource fields and the longest value their columns take.
+FIELD_LENGTHS = {"name": 128, "service": 64, "unit": 32, "description": 255}
+
+
+def _check_lengths(args):
+    for field_name, longest in FIELD_LENGTHS.items():
+        value = getattr(args, field_name, None)
+        if value is not None and len(value) > longest:
+            raise CommandError(f"The {field_name} has at most {longest} characters")
 
 
 def _user_uuid(ctx, uuid):
@@ -62,17 +75,20 @@ def resource_list(args, ctx):
 
 
 def resource_add(args, ctx):
+    _check_lengths(args)
     if quotas.find_resource(ctx.dbsession, args.name) is not None:
         raise CommandError(f"Resource {args.name!r} exists")
     resource = quotas.add_resource(
         ctx.dbsession, args.name, args.service, _limit(args.default_limit),
         unit=args.unit, description=args.description or "",
         api_visible=not args.hidden, ui_visible=not args.hidden,
+        allow_in_projects=not args.no_projects,
     )
     return resource_dict(resource)
 
 
 def resource_modify(args, ctx):
+    _check_lengths(args)
     resource = quotas.find_resource(ctx.dbsession, args.name)
     if resource is None:
         raise CommandError(f"No resource {args.name!r}")
@@ -102,6 +118,8 @@ def register(add):
     p.add_argument("--unit", help="e.g. bytes; none for plain counts")
     p.add_argument("--description")
     p.add_argument("--hidden", action="store_true", help="leave it out of the API listings")
+    p.add_argument("--no-projects", action="store_true",
+                   help="projects may not grant it (allow_in_projects false)")
 
     p = add("resource-modify", resource_modify,
             "Change a resource's default limit (for holders created from now on)")

@@ -148,10 +148,33 @@ def test_unknown_holding(testapp, service, user, wanted, what):
     {"provisions": ["cyclades.vm"]},
     {"provisions": [], "force": "yes"},
     {"provisions": [], "name": 12},
+    # What the BIGINT and VARCHAR(255) columns cannot store is invalid, not a 500.
+    {"provisions": [{"holder": "x", "source": "system", "resource": "cyclades.vm",
+                     "quantity": 2 ** 63}], "force": True},
+    {"provisions": [{"holder": "x", "source": "system", "resource": "cyclades.vm",
+                     "quantity": -2 ** 63 - 1}], "force": True},
+    {"provisions": [], "name": "x" * 256},
 ])
 def test_invalid_commission(testapp, service, body):
     res = post_json(testapp, ROOT + "/commissions", body, headers=service, status=400)
     assert_fault(res, "badRequest", 400, "Commission failed due to invalid input data")
+
+
+def test_name_of_the_longest_length(testapp, service, user):
+    serial = issue(testapp, service, [provision(user.uuid)], name="x" * 255).json["serial"]
+    assert testapp.get(f"{ROOT}/commissions/{serial}", headers=service).json["name"] == "x" * 255
+
+
+def test_forced_usage_beyond_64_bits_is_invalid(testapp, service, user):
+    issue(testapp, service, [provision(user.uuid, quantity=2 ** 62)], force=True, auto_accept=True)
+    res = issue(testapp, service, [provision(user.uuid, quantity=2 ** 62)], force=True, status=400)
+    assert_fault(res, "badRequest", 400, "Commission failed due to invalid input data")
+    issue(testapp, service, [provision(user.uuid, "cyclades.cpu", -2 ** 63)], force=True)
+    res = issue(testapp, service, [provision(user.uuid, "cyclades.cpu", -1)], force=True,
+                status=400)
+    assert_fault(res, "badRequest", 400, "Commission failed due to invalid input data")
+    assert user_quota(testapp, user)["usage"] == 2 ** 62
+    assert user_quota(testapp, user, "cyclades.cpu")["pending"] == 2 ** 63
 
 
 def test_duplicate_provision_is_invalid(testapp, service, user):
@@ -185,6 +208,19 @@ def test_unknown_serial(testapp, service):
     res = post_json(testapp, ROOT + "/commissions/999/action", {"reject": ""},
                     headers=service, status=404)
     assert_fault(res, "itemNotFound", 404)
+
+
+@pytest.mark.parametrize("serial", [2 ** 31, 10 ** 20])
+def test_serials_beyond_the_integer_range_are_unknown(testapp, service, serial):
+    assert testapp.get(f"{ROOT}/commissions/{serial}", headers=service, status=404).body == b""
+    res = post_json(testapp, f"{ROOT}/commissions/{serial}/action", {"accept": ""},
+                    headers=service, status=404)
+    assert_fault(res, "itemNotFound", 404, f"serial {serial} does not exist")
+    res = post_json(testapp, ROOT + "/commissions/action", {"reject": [serial]},
+                    headers=service, status=200)
+    assert res.json["rejected"] == []
+    assert res.json["failed"][0][0] == serial
+    assert res.json["failed"][0][1]["itemNotFound"]["code"] == 404
 
 
 @pytest.mark.parametrize("body", [{}, {"accept": "", "reject": ""}])
@@ -238,6 +274,27 @@ def test_wrong_methods(testapp, service, method, path, allow):
 def test_unknown_paths(testapp, service, path):
     assert_fault(testapp.get(ROOT + path, headers=service, status=400),
                  "badRequest", 400, "API endpoint not found")
+
+
+def explode(*args, **kwargs):
+    raise RuntimeError("database unreachable")
+
+
+@pytest.mark.parametrize("method, path, body, engine_call", [
+    ("get", "/commissions", None, "pending_serials"),
+    ("post", "/commissions", {"provisions": []}, "issue"),
+    ("get", "/commissions/1", None, "pending_commission"),
+    ("post", "/commissions/1/action", {"accept": ""}, "resolve"),
+    ("post", "/commissions/action", {"accept": [1]}, "resolve"),
+])
+def test_internal_failure_is_500(testapp, service, monkeypatch, method, path, body, engine_call):
+    monkeypatch.setattr(quotas, engine_call, explode)
+    if body is None:
+        res = testapp.get(ROOT + path, headers=service, status=500)
+    else:
+        res = post_json(testapp, ROOT + path, body, headers=service, status=500)
+    assert_fault(res, "internalServerError", 500, "Unexpected error")
+    assert b"unreachable" not in res.body
 
 
 def assert_fault_with_data(res, name, code):

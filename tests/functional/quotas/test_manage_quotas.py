@@ -25,6 +25,7 @@ def test_quota_set_refusals(manage, user):
     assert "does not exist" in manage("quota-set", user.uuid, "cyclades.nothing", "1", expect=1)
     assert "integer" in manage("quota-set", user.uuid, "cyclades.vm", "many", expect=1)
     assert "negative" in manage("quota-set", user.uuid, "cyclades.vm", "-1", expect=1)
+    assert "at most" in manage("quota-set", user.uuid, "cyclades.vm", str(2 ** 63), expect=1)
     assert "No user" in manage("quota-show", "nobody", expect=1)
 
 
@@ -60,3 +61,25 @@ def test_resource_add_and_modify_for_another_service(manage, testapp, factory, u
     body = testapp.get(ROOT + "/service_quotas", headers=token).json
     assert body[user.uuid]["system"] == {
         "pithos.diskspace": {"limit": 2048, "usage": 2048, "pending": 0}}
+
+
+def test_resource_add_not_in_projects(manage, testapp):
+    added = manage("resource-add", "pithos.diskspace", "--service", "pithos",
+                   "--default-limit", "1", "--no-projects")
+    assert added["allow_in_projects"] is False
+    assert testapp.get(ROOT + "/resources").json["pithos.diskspace"]["allow_in_projects"] is False
+
+
+def test_resource_fields_longer_than_stored_are_refused(manage):
+    too_long = [("x" * 129, "--service", "pithos"), ("pithos.x", "--service", "p" * 65),
+                ("pithos.x", "--unit", "u" * 33), ("pithos.x", "--description", "d" * 256)]
+    for name, option, value in too_long:
+        args = [name, "--default-limit", "1", option, value]
+        if option != "--service":
+            args += ["--service", "pithos"]
+        assert "at most" in manage("resource-add", *args, expect=1)
+    assert "at most" in manage("resource-add", "pithos.x", "--service", "pithos",
+                               "--default-limit", str(2 ** 63), expect=1)
+    manage("resource-add", "pithos.x", "--service", "pithos", "--default-limit", "1")
+    assert "at most" in manage("resource-modify", "pithos.x", "--description", "d" * 256, expect=1)
+    assert "pithos.x" in {r["name"] for r in manage("resource-list")}

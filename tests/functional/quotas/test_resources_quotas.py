@@ -141,6 +141,21 @@ def test_unknown_ini_resource_is_an_error(make_app):
         make_app(**{"synnefo_pyr.quotas.default_limit.cyclades.nothing": "3"})
 
 
+def explode(*args, **kwargs):
+    raise RuntimeError("database unreachable")
+
+
+@pytest.mark.parametrize("path, engine_call", [
+    ("/resources", "list_resources"), ("/quotas", "quotas"), ("/service_quotas", "quotas"),
+])
+def test_internal_failure_is_500(testapp, factory, user, monkeypatch, path, engine_call):
+    headers = {"/quotas": user.headers,
+               "/service_quotas": {"X-Auth-Token": factory.component()}}.get(path, {})
+    monkeypatch.setattr(quotas, engine_call, explode)
+    res = testapp.get(ROOT + path, headers=headers, status=500)
+    assert_fault(res, "internalServerError", 500, "Unexpected error")
+
+
 @pytest.mark.parametrize("path", ["/resources", "/quotas", "/service_quotas"])
 def test_answers_are_json_only(testapp, factory, user, path):
     headers = {"/quotas": user.headers,

@@ -108,12 +108,14 @@ def test_any_action_on_a_server_in_error_is_400(active, testapp, user, registry)
 def test_actions_on_deleted_suspended_or_others_servers(active, testapp, user, other_user, registry, run_jobs):
     assert_fault(action(testapp, other_user, active, {"shutdown": {}}, status=404), "itemNotFound", 404)
     _set(registry, active, suspended=True)
-    assert_fault(action(testapp, user, active, {"shutdown": {}}, status=403), "forbidden", 403)
+    for body in ({"shutdown": {}}, {"console": {"type": "vnc"}}, {"firewallProfile": {"profile": "ENABLED"}}):
+        assert_fault(action(testapp, user, active, body, status=403), "forbidden", 403)
     _set(registry, active, suspended=False)
     testapp.delete(f"{COMPUTE}/servers/{active}", headers=user.headers, status=204)
     run_jobs()
-    res = action(testapp, user, active, {"shutdown": {}}, status=400)
-    assert_fault(res, "badRequest", 400, "Server has been deleted.")
+    for body in ({"shutdown": {}}, {"console": {"type": "vnc"}}, {"firewallProfile": {"profile": "ENABLED"}}):
+        res = action(testapp, user, active, body, status=400)
+        assert_fault(res, "badRequest", 400, "Server has been deleted.")
 
 
 @pytest.mark.parametrize("body,message", [
@@ -162,6 +164,20 @@ def test_firewall_profile(active, testapp, user):
     nic = f"nic-{active}-0"
     action(testapp, user, active, {"firewallProfile": {"profile": "PROTECTED", "nic": nic}}, status=202)
     assert details(testapp, user, active)["attachments"][0]["firewallProfile"] == "PROTECTED"
+
+
+def test_firewall_profile_without_a_public_nic_is_404(create_server, testapp, user, registry, run_jobs):
+    from synnefo_pyr.models.compute import Network
+
+    with session_scope(registry) as db:
+        network = Network(name="mine", type="MAC_FILTERED", user_uuid=user.uuid, cidr="192.168.0.0/24")
+        db.add(network)
+        db.flush()
+        network_id = network.id
+    server = create_server(user, networks=[{"uuid": str(network_id)}])
+    run_jobs()
+    res = action(testapp, user, server["id"], {"firewallProfile": {"profile": "ENABLED"}}, status=404)
+    assert_fault(res, "itemNotFound", 404)
 
 
 def test_firewall_profile_errors(active, testapp, user):

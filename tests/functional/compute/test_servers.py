@@ -398,6 +398,10 @@ def test_wrong_methods_are_405_with_allow(create_server, user, testapp):
 # --- rename and delete ---------------------------------------------------
 
 
+# The guide lists 409 "Server is not ready yet" for rename, delete and the
+# address calls; the original service (F12-F14) accepted them while the
+# server builds, and so do we (this rename, test_delete_during_build_then_deleted
+# and the stats/diagnostics tests call a server in BUILD).
 def test_rename(create_server, user, testapp):
     created = create_server(user)
     res = testapp.put_json(server_url(created["id"]), {"server": {"name": "renamed"}},

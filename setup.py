@@ -1,7 +1,7 @@
 from setuptools import find_packages, setup
 
 # Cornice is in maintenance: pin it, and keep our use of it thin
-# (Service, colander validation, our own error handling).
+# (Service, plain ``validators=`` callables, our own error handling).
 requires = [
     "pyramid>=2.0,<3",
     "pyramid_tm>=2.5,<3",
@@ -11,7 +11,6 @@ requires = [
     "sqlalchemy>=2.0,<2.2",
     "alembic>=1.13,<2",
     "cornice==6.1.0",
-    "colander>=2.0,<3",
     "waitress>=3.0,<4",
     "plaster_pastedeploy>=1.0",
     "psycopg[binary]>=3.1,<4",
@@ -36,6 +35,9 @@ setup(
     extras_require={"testing": tests_require},
     entry_points={
         "paste.app_factory": ["main = synnefo_pyr:main"],
+        "paste.server_runner": [
+            "waitress = synnefo_pyr.server:serve_paste",
+        ],
         "paste.filter_app_factory": [
             "request_log = synnefo_pyr.wsgi_filters:request_log_filter",
         ],

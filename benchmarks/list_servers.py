@@ -22,9 +22,12 @@ from pathlib import Path
 
 import webtest
 
-from synnefo_pyr import accounts, image_registry, main
+from synnefo_pyr import main
+from synnefo_pyr.identity import accounts
+from synnefo_pyr.images import registry as image_registry
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import NIC, Diagnostic, Flavor, Network, Server, ServerMetadata
+from synnefo_pyr.network.models import NIC, Network
+from synnefo_pyr.compute.models import Diagnostic, Flavor, Server, ServerMetadata
 
 LIST = "/compute/v2.0/servers/detail"
 FLAVORS = "/compute/v2.0/flavors"

@@ -1,26 +1,59 @@
 """synnefo_pyr: the Synnefo cloud APIs on Pyramid."""
 from pyramid.config import Configurator
+from pyramid.exceptions import ConfigurationExecutionError
 from pyramid.tweens import EXCVIEW
+
+from synnefo_pyr.settings import SettingsError
+
+#: pserve variables (``pserve production.ini database_url=...``) that stand
+#: in for settings the ini file leaves out.
+VARIABLES = {"database_url": "database_url", "base_url": "synnefo_pyr.base_url"}
 
 
 def main(global_config, **settings):
-    """The PasteDeploy app factory (``egg:synnefo_pyr#main``)."""
+    """The PasteDeploy app factory (``egg:synnefo_pyr#main``). A setting
+    that cannot be used raises ``SettingsError``, naming the key."""
+    try:
+        return _make_app(global_config, settings)
+    except ConfigurationExecutionError as exc:
+        # Settings checked once every package is included come wrapped.
+        if isinstance(exc.evalue, SettingsError):
+            raise exc.evalue from None
+        raise
+
+
+def _make_app(global_config, settings):
+    for variable, key in VARIABLES.items():
+        if not settings.get(key) and (global_config or {}).get(variable):
+            settings[key] = global_config[variable]
     # Cornice's own exception views would answer in its format; ours answer
     # with Synnefo faults (views/errors.py).
     settings.setdefault("handle_exceptions", "false")
     with Configurator(settings=settings, root_factory="synnefo_pyr.resources.Root") as config:
-        # Every ini key parsed once, before anything reads it.
+        # The settings every API shares, parsed before anything reads them.
         config.include(".settings")
+        # The directives each API package wires itself with (URL root,
+        # catalog entry, XML namespace, root grants, manage commands).
+        config.include(".apis")
         # Engine, request.dbsession joined to pyramid_tm, schema upgrade.
         config.include(".db")
         # X-Auth-Token -> principals -> ACL.
         config.include(".security")
-        # JSON/XML renderer and the no-cache headers of every response.
+        # JSON/XML renderers and the no-cache headers of every response.
         config.include(".renderers")
         config.include("cornice")
         # ``/servers.json`` and ``/servers.xml`` choose the format (A4).
         config.add_tween(
             "synnefo_pyr.serialization.format_suffix_tween_factory", over=EXCVIEW
         )
-        config.include(".views")
+        # Every error, ours, the domain's or Pyramid's, as the documented fault.
+        config.include(".views.errors")
+        # One include per API package: each mounts its own URLs, declares
+        # its catalog entry, grants and resources.
+        config.include(".identity")  # /identity/v2.0, /account/v1.0 catalogs and feedback, /ui
+        config.include(".quotas")  # /account/v1.0 resources, quotas and commissions
+        config.include(".backend")  # the job queue, its driver and worker
+        config.include(".network")  # network settings and quota (their API is compute's, for now)
+        config.include(".compute")  # /compute/v2.0
+        config.include(".images")  # /image/v1.0
     return config.make_wsgi_app()

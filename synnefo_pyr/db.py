@@ -13,9 +13,44 @@ import zope.sqlalchemy
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import engine_from_config, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import sessionmaker
 
-from . import models  # noqa: F401  (registers every table)
+from synnefo_pyr.settings import SettingsError
+
+
+#: The largest value of the 32-bit INTEGER keys (servers, flavors,
+#: networks, commission serials).
+INT32_MAX = 2 ** 31 - 1
+
+
+def db_id(value, maximum=INT32_MAX):
+    """The integer id that ``value`` (URL text or a JSON number) names, or
+    ``None`` when it names no row: not a plain ASCII decimal (``"²"`` is
+    a digit to Python, not to us), zero, or beyond the column's range, so
+    that it never reaches the database, which would fail the request."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 19:
+        number = int(value)
+    else:
+        return None
+    return number if 0 < number <= maximum else None
+
+
+def insert_ignoring_duplicates(dbsession, table, rows):
+    """INSERT ``rows`` into ``table``, leaving alone those whose unique key
+    exists already, also when a concurrent transaction inserts the same key
+    (``ON CONFLICT DO NOTHING`` on both databases)."""
+    dialect = dbsession.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    for row in rows:
+        dbsession.execute(insert(table).values(**row).on_conflict_do_nothing())
+    # A Core statement on a Table: zope.sqlalchemy would not know the
+    # transaction wrote something, and roll it back.
+    zope.sqlalchemy.mark_changed(dbsession)
 
 
 def _sqlite_pragmas(dbapi_connection, _record):
@@ -27,11 +62,19 @@ def _sqlite_pragmas(dbapi_connection, _record):
 
 
 def database_url(settings, prefix="sqlalchemy."):
-    """The configured URL, or ``$DATABASE_URL`` when the ini leaves it empty
-    (production.ini never holds credentials)."""
-    url = (settings.get(prefix + "url") or "").strip() or os.environ.get("DATABASE_URL", "")
+    """The configured URL: ``sqlalchemy.url``, else the pserve variable
+    ``database_url`` (``pserve production.ini database_url=...``, handed
+    over by ``main()``), else ``$DATABASE_URL``: production.ini never holds
+    credentials."""
+    url = (
+        (settings.get(prefix + "url") or "").strip()
+        or (settings.get("database_url") or "").strip()
+        or os.environ.get("DATABASE_URL", "").strip()
+    )
     if not url:
-        raise RuntimeError("No database: set sqlalchemy.url or DATABASE_URL")
+        raise SettingsError(
+            "No database: set sqlalchemy.url, the database_url variable or $DATABASE_URL"
+        )
     return url
 
 
@@ -76,11 +119,13 @@ def alembic_config(url):
 
 
 def upgrade_schema(engine):
-    """``alembic upgrade head`` on ``engine``: the only way the schema changes."""
+    """``alembic upgrade heads`` on ``engine``: the only way the schema
+    changes. Each package's migrations may form a branch of their own, so
+    every head is upgraded."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with engine.begin() as connection:
         cfg.attributes["connection"] = connection
-        alembic_command.upgrade(cfg, "head")
+        alembic_command.upgrade(cfg, "heads")
 
 
 def _ensure_sqlite_dir(url):
@@ -91,6 +136,10 @@ def _ensure_sqlite_dir(url):
 
 
 def includeme(config):
+    # Every package's models, before the first mapper is used: relationships
+    # name classes of other packages by string.
+    from synnefo_pyr import models  # noqa: F401
+
     settings = config.get_settings()
     # Faults are raised, so any exception aborts; the explicit manager makes a
     # forgotten transaction boundary an error instead of an implicit commit.
@@ -109,10 +158,6 @@ def includeme(config):
     config.registry.dbsession_factory = session_factory
 
     def dbsession(request):
-        # Tests may hand in a session of their own through the environ.
-        session = request.environ.get("app.dbsession")
-        if session is None:
-            session = get_tm_session(session_factory, request.tm, request=request)
-        return session
+        return get_tm_session(session_factory, request.tm, request=request)
 
     config.add_request_method(dbsession, reify=True)

@@ -1,13 +1,18 @@
-"""The faults of the Synnefo APIs.
+"""The faults of the Synnefo APIs, and the one mapping from domain errors.
 
 A fault is an exception: views and validators raise it, the exception views
 in ``views/errors.py`` render it, and since it escaped the view pyramid_tm
 aborts the transaction. Nothing ever *returns* an error response, so a failed
 request can never commit half its work.
 
+Domain code raises ``errors.DomainError``s instead; ``from_error`` is the
+one place that says which fault each of them is, per API where the APIs
+differ (a network in use is the compute guide's 421, elsewhere a 409).
+
 The wire name of each fault is the class name with its first letter
 lower-cased, as Synnefo does (behaviours.md A2).
 """
+from synnefo_pyr import errors
 
 
 class Fault(Exception):
@@ -48,11 +53,6 @@ class BadRequest(Fault):
 class Unauthorized(Fault):
     code = 401
     message = "Access denied. No authentication token"
-
-
-class ResizeNotAllowed(Fault):
-    code = 403
-    message = "Resize not allowed"
 
 
 class Forbidden(Fault):
@@ -159,3 +159,41 @@ BY_STATUS = {
         NotImplementedFault, BadGateway, ServiceUnavailable,
     )
 }
+
+
+#: The fault of each domain error, most specific first.
+_FAULT_OF_ERROR = (
+    (errors.BuildInProgress, BuildInProgress),
+    (errors.Invalid, BadRequest),
+    (errors.Unauthenticated, Unauthorized),
+    (errors.Forbidden, Forbidden),
+    (errors.NotFound, ItemNotFound),
+    (errors.Conflict, Conflict),
+    (errors.LimitExceeded, OverLimit),
+    (errors.InUse, Conflict),
+    (errors.NotSupported, NotImplementedFault),
+    (errors.UpstreamFailure, BadGateway),
+    (errors.Unavailable, ServiceUnavailable),
+    (errors.DomainError, BadRequest),
+)
+#: Where an API answers a domain error with a fault of its own.
+_API_FAULTS = {
+    # The compute guide's network delete: 421 networkInUse.
+    "compute": {errors.InUse: NetworkInUse},
+}
+#: The APIs whose faults carry the error's structured data beside code,
+#: message and details (the quota API's failed provision, quota guide);
+#: the compute API's overLimit carries exactly the three (A1, F11).
+_APIS_WITH_DATA = {"account"}
+
+
+def from_error(error, api=None):
+    """The fault that answers ``error`` in ``api`` (the first part of the
+    matched route's name: ``compute``, ``account``...)."""
+    overrides = _API_FAULTS.get(api, {})
+    cls = next(
+        (overrides[kind] for kind in type(error).__mro__ if kind in overrides),
+        None,
+    ) or next(fault for kind, fault in _FAULT_OF_ERROR if isinstance(error, kind))
+    data = error.data if api in _APIS_WITH_DATA else None
+    return cls(error.message, error.details, data=data)

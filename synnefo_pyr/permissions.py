@@ -7,6 +7,9 @@ credential.
 """
 from enum import StrEnum
 
+#: The principal every component token carries, beside ``service:<name>``.
+ANY_SERVICE = "service:*"
+
 
 class Permission(StrEnum):
     # Identity
@@ -27,3 +30,16 @@ class Permission(StrEnum):
 
 def is_service_permission(permission):
     return str(permission).startswith("service:")
+
+
+#: The permission that lets a caller see what a write permission changes:
+#: refused a write, a caller who may read the item gets 403, anybody else
+#: 404 (``views/errors.py``).
+_READ_OF = {
+    Permission.IMAGE_WRITE: Permission.IMAGE_READ,
+    Permission.COMPUTE_WRITE: Permission.COMPUTE_READ,
+}
+
+
+def read_permission_of(permission):
+    return _READ_OF.get(permission, permission)

@@ -1,5 +1,6 @@
-"""The ``synnefo`` renderer, fault bodies, and the headers every API
-response carries."""
+"""The renderers (``synnefo``: JSON or XML as asked; ``synnefo_json``:
+JSON whatever is asked), fault bodies, and the headers every API response
+carries."""
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from xml.sax.saxutils import escape
@@ -7,9 +8,7 @@ from xml.sax.saxutils import escape
 from pyramid.events import NewResponse
 from pyramid.response import Response
 
-from .serialization import (
-    COMPUTE_NS, CONTENT_TYPES, IDENTITY_NS, JSON, XML, dump_json, dump_xml, requested_format,
-)
+from synnefo_pyr.serialization import COMPUTE_NS, CONTENT_TYPES, IDENTITY_NS, JSON, XML, dump_json, dump_xml, requested_format
 
 #: XML namespace of each API (route names start with the API's name).
 NAMESPACES = {"compute": COMPUTE_NS, "image": COMPUTE_NS}
@@ -22,37 +21,39 @@ def api_of(request):
 
 def serialize(request, data):
     """``(body, content_type)`` of ``data`` in the format the client asked for."""
-    fmt = requested_format(request)
-    if fmt == XML:
-        return dump_xml(data, NAMESPACES.get(api_of(request), IDENTITY_NS)), CONTENT_TYPES[XML]
+    if requested_format(request) == XML:
+        namespace = request.registry.xml_namespaces.get(api_of(request), IDENTITY_NS)
+        return dump_xml(data, namespace), CONTENT_TYPES[XML]
+    return dump_json(data), CONTENT_TYPES[JSON]
+
+
+def serialize_json(request, data):
     return dump_json(data), CONTENT_TYPES[JSON]
 
 
 class SynnefoRenderer:
     """Views return plain data (or ``None`` for an empty body); this turns
-    it into JSON or XML."""
+    it into the body. ``synnefo`` answers JSON or XML as the client asked;
+    ``synnefo_json`` answers JSON whatever was asked, for the calls whose
+    guides promise JSON only (user catalogs, the UI helpers, quotas, the
+    image service): their keys (uuids, emails, property names) are no XML
+    names."""
 
-    def __init__(self, info):
-        pass
+    def __init__(self, serializer):
+        self.serializer = serializer
 
-    def __call__(self, value, system):
+    def __call__(self, info):
+        return self._render
+
+    def _render(self, value, system):
         request = system["request"]
         response = request.response
         if value is None:
             response.content_type = None
             return b""
-        body, content_type = serialize(request, value)
+        body, content_type = self.serializer(request, value)
         response.headers["Content-Type"] = content_type
         return body
-
-
-def json_response(data):
-    """A JSON body whatever format the client asked for, for the calls whose
-    guide promises JSON only (user catalogs, the UI helpers): their keys
-    (uuids, emails) cannot be XML names."""
-    response = Response(body=dump_json(data))
-    response.headers["Content-Type"] = CONTENT_TYPES[JSON]
-    return response
 
 
 def fault_response(request, fault):
@@ -93,5 +94,6 @@ def add_api_headers(event):
 
 
 def includeme(config):
-    config.add_renderer("synnefo", SynnefoRenderer)
+    config.add_renderer("synnefo", SynnefoRenderer(serialize))
+    config.add_renderer("synnefo_json", SynnefoRenderer(serialize_json))
     config.add_subscriber(add_api_headers, NewResponse)

@@ -1,11 +1,10 @@
 """Who is calling: ``X-Auth-Token`` -> identity -> principals -> ACL.
 
-A user token yields ``user:<uuid>``, one ``role:<name>`` per group of the
-user, and ``system.Authenticated``; a component token yields
-``service:<name>`` and ``service:*``. Whether a principal may do something
+A user token yields ``user:<uuid>`` and ``system.Authenticated``; a
+component token yields ``service:<name>`` and ``service:*``. Whether a principal may do something
 is answered only by the ``__acl__`` of the context (``ACLHelper``), with one
 rule on top: an access token carries a scope, a path prefix, and reaches
-nothing outside it.
+nothing outside it (``accounts.in_scope``, the one scope matcher).
 """
 from dataclasses import dataclass, field
 
@@ -13,9 +12,10 @@ from pyramid.authorization import ACLHelper, Authenticated, Everyone
 from pyramid.request import RequestLocalCache
 from pyramid.security import Denied
 
-from . import accounts
+from synnefo_pyr.identity import accounts
+from synnefo_pyr.identity.accounts import in_scope
+from synnefo_pyr.permissions import ANY_SERVICE
 
-ANY_SERVICE = "service:*"
 _FAILURE_KEY = "synnefo.auth_failure"
 
 
@@ -48,15 +48,6 @@ def auth_failure(request):
     return request.environ.get(_FAILURE_KEY) or "Access denied. No authentication token"
 
 
-def in_scope(scope, path):
-    """Whether ``path`` is the scope or lies under it, segment by segment:
-    a token scoped to ``/servers/1`` does not reach ``/servers/10``."""
-    if scope is None:
-        return True
-    base = scope.rstrip("/")
-    return path == base or path.startswith(base + "/")
-
-
 class TokenSecurityPolicy:
     def __init__(self):
         self._cache = RequestLocalCache(self._load_identity)
@@ -74,9 +65,7 @@ class TokenSecurityPolicy:
             principals = (Everyone, f"service:{result.component.name}", ANY_SERVICE)
             return Identity(component=result.component, principals=principals)
         user = result.token.user
-        principals = (Everyone, Authenticated, f"user:{user.uuid}") + tuple(
-            f"role:{role.name}" for role in user.roles
-        )
+        principals = (Everyone, Authenticated, f"user:{user.uuid}")
         return Identity(user=user, token=result.token, principals=principals)
 
     def identity(self, request):

@@ -7,7 +7,7 @@ never commits a failed request.
 """
 from cornice import Service
 
-from . import faults
+from synnefo_pyr import faults
 
 
 def raise_first_error(request):
@@ -19,12 +19,16 @@ def raise_first_error(request):
 class SynnefoService(Service):
     renderer = "synnefo"
     default_filters = []
+    #: Every service by the name of its route: a wrong method on a known
+    #: URL pattern is 405 before any lookup (``views/errors.py``).
+    by_route = {}
 
     def __init__(self, name, path=None, **kw):
         kw.setdefault("error_handler", raise_first_error)
         # ``depth=2`` makes venusian attach to the module that defines the service.
         kw.setdefault("depth", 2)
         super().__init__(name, path, **kw)
+        SynnefoService.by_route[kw.get("pyramid_route") or name] = self
 
     def add_view(self, method, view, **kwargs):
         super().add_view(method, view, **kwargs)

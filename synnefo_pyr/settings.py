@@ -1,39 +1,61 @@
-"""Every ``synnefo_pyr.*`` ini key, parsed and defaulted in one place.
+"""The settings every API shares, and the one parser of ini sections.
 
-Views and services read ``request.registry.synnefo`` (an ``AppSettings``)
-instead of poking at the raw settings dict, so a typo in an ini key shows up
-here once rather than as a silent default somewhere deep in a view.
+Each package reads its own ``synnefo_pyr.<package>.*`` keys into one frozen
+dataclass with ``parse_section`` when it is included, and keeps it on the
+registry: a typo or a bad value fails at start, in one line naming the key,
+and nothing parses settings on a request.
 """
 import os
-from dataclasses import dataclass, field
+import types
+import typing
+from dataclasses import MISSING, dataclass, field, fields
 
-from pyramid.settings import asbool
+from pyramid.settings import asbool, aslist
 
 PREFIX = "synnefo_pyr."
 
-#: The URL roots of the APIs; each is configurable (behaviours.md preface 5).
-DEFAULT_PREFIXES = {
-    "identity": "/identity/v2.0",
-    "account": "/account/v1.0",
-    "ui": "/ui",
-    "compute": "/compute/v2.0",
-    "image": "/image/v1.0",
-}
+
+class SettingsError(ValueError):
+    """A setting that cannot be used; the message names the key."""
 
 
-def _int(settings, key, default):
-    value = settings.get(PREFIX + key)
-    return default if value in (None, "") else int(value)
+def _cast(kind, raw, key):
+    text = str(raw).strip()
+    try:
+        if kind is bool:
+            return asbool(text)
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+        if typing.get_origin(kind) is tuple:
+            return tuple(aslist(text))
+        return text
+    except ValueError:
+        raise SettingsError(f"{key}: {text!r} is not a valid {getattr(kind, '__name__', kind)}") from None
 
 
-def _str(settings, key, default=None):
-    value = settings.get(PREFIX + key)
-    return default if value in (None, "") else str(value).strip()
-
-
-def _prefix(value):
-    value = "/" + value.strip().strip("/")
-    return "" if value == "/" else value
+def parse_section(settings, prefix, cls):
+    """An instance of the dataclass ``cls`` whose fields are read from the
+    keys ``prefix + <field name>`` (or the field's ``metadata["key"]``),
+    cast to the field's type; absent or empty keys keep the default."""
+    hints = typing.get_type_hints(cls)
+    values = {}
+    for item in fields(cls):
+        key = prefix + item.metadata.get("key", item.name)
+        raw = settings.get(key)
+        if raw is None or str(raw).strip() == "":
+            if item.default is MISSING and item.default_factory is MISSING:
+                raise SettingsError(f"{key} is required")
+            continue
+        kind = hints[item.name]
+        if typing.get_origin(kind) in (typing.Union, types.UnionType):  # ``str | None``
+            kind = next(arg for arg in typing.get_args(kind) if arg is not type(None))
+        values[item.name] = _cast(kind, raw, key)
+    try:
+        return cls(**values)
+    except ValueError as exc:
+        raise SettingsError(str(exc)) from None
 
 
 @dataclass(frozen=True)
@@ -41,21 +63,12 @@ class AppSettings:
     #: Public base URL used in the service catalog and in ``links``;
     #: ``None`` means "the host the request came to".
     base_url: str | None = None
-    prefixes: dict = field(default_factory=lambda: dict(DEFAULT_PREFIXES))
-    #: Lifetime of a user authentication token, in seconds (30 days).
-    token_ttl: int = 30 * 24 * 3600
     #: Run ``alembic upgrade head`` when the application starts.
     auto_migrate: bool = True
-    #: Where feedback goes after it is stored: ``log`` or ``smtp``.
-    feedback_sink: str = "log"
-    smtp_host: str = "localhost"
-    smtp_port: int = 25
-    feedback_from: str = "synnefo@localhost"
-    feedback_to: str = "support@localhost"
     #: Name shown for the whole cloud in ``/ui/get_services``.
     cloud_name: str = "synnefo"
-    #: The raw settings, for the subsystems that parse their own keys.
-    raw: dict = field(default_factory=dict, compare=False, repr=False)
+    #: The URL root of each API, filled by the packages (``apis.add_api``).
+    prefixes: dict = field(default_factory=dict, compare=False)
 
     def url(self, request, api, path=""):
         """Absolute URL of ``path`` under the root of ``api``."""
@@ -64,24 +77,13 @@ class AppSettings:
 
 
 def parse_settings(settings):
-    prefixes = {
-        api: _prefix(_str(settings, "prefix." + api, default))
-        for api, default in DEFAULT_PREFIXES.items()
-    }
+    parsed = parse_section(settings, PREFIX, AppSettings)
     # Like the database URL, the public URL may come from the environment.
-    base_url = _str(settings, "base_url") or os.environ.get("SYNNEFO_BASE_URL") or None
+    base_url = parsed.base_url or os.environ.get("SYNNEFO_BASE_URL") or None
     return AppSettings(
         base_url=base_url.rstrip("/") if base_url else None,
-        prefixes=prefixes,
-        token_ttl=_int(settings, "token_ttl", AppSettings.token_ttl),
-        auto_migrate=asbool(settings.get(PREFIX + "auto_migrate", True)),
-        feedback_sink=_str(settings, "feedback.sink", "log"),
-        smtp_host=_str(settings, "feedback.smtp_host", "localhost"),
-        smtp_port=_int(settings, "feedback.smtp_port", 25),
-        feedback_from=_str(settings, "feedback.from", AppSettings.feedback_from),
-        feedback_to=_str(settings, "feedback.to", AppSettings.feedback_to),
-        cloud_name=_str(settings, "cloud_name", "synnefo"),
-        raw=dict(settings),
+        auto_migrate=parsed.auto_migrate,
+        cloud_name=parsed.cloud_name,
     )
 
 

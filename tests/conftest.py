@@ -21,9 +21,10 @@ import webtest
 
 from synnefo_pyr import main
 from synnefo_pyr.models import Base
+from synnefo_pyr.quotas import register_declared_resources
 from synnefo_pyr.scripts.manage import run as manage_run
 
-from .factories import Factory
+from tests.factories import Factory
 
 PG_ADMIN_URL = os.environ.get(
     "SYNNEFO_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -85,8 +86,8 @@ def base_settings(db_url):
         "retry.attempts": "3",
         # Backend jobs run only when a test asks (the run_jobs fixture).
         "synnefo_pyr.backend.worker": "external",
-        "synnefo_pyr.backend.build_seconds": "0",
-        "synnefo_pyr.backend.action_seconds": "0",
+        "synnefo_pyr.backend.driver.build_seconds": "0",
+        "synnefo_pyr.backend.driver.action_seconds": "0",
     }
 
 
@@ -149,6 +150,8 @@ def _empty_tables(request):
         else:
             for table in tables:
                 conn.execute(table.delete())
+    # The declared quota resources are rows too: put them back, as at start.
+    register_declared_resources(request.getfixturevalue("registry"))
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@ an operator's ``snf-pyr-manage`` would."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from synnefo_pyr import accounts
+from synnefo_pyr.identity import accounts
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.identity import AuthToken, User
-from synnefo_pyr.models.meta import utcnow
+from synnefo_pyr.identity.models import AuthToken, User
+from synnefo_pyr.orm import utcnow
 
 
 @dataclass

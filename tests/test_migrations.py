@@ -1,4 +1,4 @@
-"""Migrations are the only way the schema changes: after ``upgrade head``
+"""Migrations are the only way the schema changes: after ``upgrade heads``
 the database must match the models exactly, and ``downgrade base`` must
 undo everything."""
 import sqlalchemy as sa
@@ -22,10 +22,10 @@ def test_models_match_migrations(db_url):
 
 def test_downgrade_to_base_and_back(tmp_path):
     url = f"sqlite:///{tmp_path}/migrations.sqlite"
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")
     command.downgrade(alembic_config(url), "base")
     engine = sa.create_engine(url)
     assert set(sa.inspect(engine).get_table_names()) <= {"alembic_version"}
-    command.upgrade(alembic_config(url), "head")
+    command.upgrade(alembic_config(url), "heads")
     assert "servers" in sa.inspect(engine).get_table_names()
     engine.dispose()

@@ -1,16 +1,19 @@
-"""The compute backend: settings, the driver, and the in-process worker.
+"""The compute backend: its settings, the driver, and the job worker.
 
 ``synnefo_pyr.backend.*`` ini keys:
 
-``driver``          ``simulated`` (built in) or a dotted name of a ``Driver`` factory
+``driver``          ``simulated`` (built in) or the dotted name of a driver
+                    factory, called with the driver's own settings section:
+                    the ``synnefo_pyr.backend.driver.*`` keys, prefix removed
 ``worker``          ``inprocess``: a daemon thread of the web process runs the jobs;
                     ``external``: run ``snf-pyr-worker CONFIG_URI`` (one or more)
 ``poll_interval``   seconds between looks at the queue when idle
-``build_seconds``   how long the simulated driver takes to build a server
-``action_seconds``  how long it takes for any other action
 ``stale_after``     seconds after which a job still ``running`` is given back
                     (its worker died)
-``console_host``    host the simulated console answers with
+
+What a job of each action does, and what its outcome means, is the job
+handler's business (``config.set_backend_jobs(handler)``; the compute
+package's action table): the backend only queues, claims and runs.
 """
 import threading
 from dataclasses import dataclass
@@ -18,7 +21,11 @@ from dataclasses import dataclass
 from pyramid.events import NewRequest
 from pyramid.path import DottedNameResolver
 
+from synnefo_pyr.settings import SettingsError, parse_section
+
 PREFIX = "synnefo_pyr.backend."
+DRIVER_PREFIX = PREFIX + "driver."
+BUILTIN_DRIVERS = {"simulated": "synnefo_pyr.backend.drivers.simulated:make_driver"}
 
 
 @dataclass(frozen=True)
@@ -26,42 +33,23 @@ class BackendSettings:
     driver: str = "simulated"
     worker: str = "inprocess"
     poll_interval: float = 0.5
-    build_seconds: float = 3.0
-    action_seconds: float = 1.0
     stale_after: float = 300.0
-    console_host: str = "localhost"
+
+    def __post_init__(self):
+        if self.worker not in ("inprocess", "external"):
+            raise SettingsError(f"{PREFIX}worker must be inprocess or external, not {self.worker!r}")
 
 
-def parse_settings(settings):
-    def get(key, default, cast=str):
-        value = settings.get(PREFIX + key)
-        return default if value in (None, "") else cast(str(value).strip())
+def driver_section(settings):
+    return {key[len(DRIVER_PREFIX):]: value for key, value in settings.items()
+            if key.startswith(DRIVER_PREFIX)}
 
-    worker = get("worker", BackendSettings.worker)
-    if worker not in ("inprocess", "external"):
-        raise ValueError(f"{PREFIX}worker must be inprocess or external, not {worker!r}")
-    return BackendSettings(
-        driver=get("driver", BackendSettings.driver),
-        worker=worker,
-        poll_interval=get("poll_interval", BackendSettings.poll_interval, float),
-        build_seconds=get("build_seconds", BackendSettings.build_seconds, float),
-        action_seconds=get("action_seconds", BackendSettings.action_seconds, float),
-        stale_after=get("stale_after", BackendSettings.stale_after, float),
-        console_host=get("console_host", BackendSettings.console_host),
+
+def make_driver(backend_settings, settings):
+    factory = DottedNameResolver().resolve(
+        BUILTIN_DRIVERS.get(backend_settings.driver, backend_settings.driver)
     )
-
-
-def make_driver(backend_settings):
-    if backend_settings.driver == "simulated":
-        from .simulated import SimulatedDriver
-
-        return SimulatedDriver(
-            build_seconds=backend_settings.build_seconds,
-            action_seconds=backend_settings.action_seconds,
-            console_host=backend_settings.console_host,
-        )
-    factory = DottedNameResolver().resolve(backend_settings.driver)
-    return factory(backend_settings)
+    return factory(driver_section(settings))
 
 
 class _InProcessWorker:
@@ -79,20 +67,23 @@ class _InProcessWorker:
             return
         with self._lock:
             if self.worker is None:
-                from .worker import Worker
+                from synnefo_pyr.backend.worker import Worker
 
-                settings = self.registry.backend_settings
-                self.worker = Worker(self.registry, poll_interval=settings.poll_interval,
-                                     stale_after=settings.stale_after)
+                self.worker = Worker(self.registry)
                 self.worker.start_thread()
+
+
+def set_backend_jobs(config, handler):
+    config.registry.backend_jobs = handler
 
 
 def includeme(config):
     registry = config.registry
-    if getattr(registry, "backend_settings", None) is not None:
-        return  # included already (the compute and network views both need it)
-    registry.backend_settings = parse_settings(config.get_settings())
-    registry.backend_driver = make_driver(registry.backend_settings)
+    settings = config.get_settings()
+    registry.backend_settings = parse_section(settings, PREFIX, BackendSettings)
+    registry.backend_driver = make_driver(registry.backend_settings, settings)
+    registry.backend_jobs = None
+    config.add_directive("set_backend_jobs", set_backend_jobs)
     if registry.backend_settings.worker == "inprocess":
         registry.backend_inprocess = _InProcessWorker(registry)
         config.add_subscriber(registry.backend_inprocess, NewRequest)

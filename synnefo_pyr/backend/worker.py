@@ -1,15 +1,15 @@
 """The worker: claims due jobs, runs one step of each through the driver,
-and applies what a finished (or failed) job means for the server.
+and has the job handler (the compute package's action table) apply what
+the step, or the finished or failed job, means for the server.
 
 Claiming is one conditional UPDATE (``... WHERE id = <oldest due job>
 AND state = 'pending'``), checked by its row count; on PostgreSQL the
 candidate is picked ``FOR UPDATE SKIP LOCKED``, so concurrent workers pick
 different jobs instead of queueing on one. A job whose server has an older
 unfinished job is not due: a server's jobs run one at a time, in order.
-Each step runs in a transaction of its own, then the job goes back to
-``pending`` (with ``not_before`` later) or ends ``done`` / ``failed``.
+After each step the job goes back to ``pending`` (with ``not_before``
+later) or ends ``done`` / ``failed``.
 """
-import json
 import logging
 import os
 import socket
@@ -20,12 +20,11 @@ from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
-from ..db import session_scope
-from ..models.compute import NIC, BackendJob, Flavor, Server
-from ..models.meta import utcnow
-from . import outcomes
-from .interface import BackendError, JobContext
-from .queue import payload_of
+from synnefo_pyr.backend.interface import BackendError
+from synnefo_pyr.backend.jobs import step_of, with_step
+from synnefo_pyr.backend.models import BackendJob
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.orm import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -76,93 +75,74 @@ def claim_next(registry, worker_id, now=None):
 
 
 def run_step(registry, job_id, worker_id):
-    """Run one step of a claimed job; returns ``True`` when the job ended."""
+    """Run one step of a claimed job; returns ``True`` when the job ended.
+
+    Three moves, so that the driver never runs inside a transaction: read
+    the job and its task (a snapshot of plain values) in one transaction,
+    call the driver outside any, then apply what the step reported in
+    another, after checking the job is still this worker's (it may have
+    been given back as stale meanwhile)."""
+    handler = registry.backend_jobs
+    with session_scope(registry) as db:
+        job = db.get(BackendJob, job_id)
+        if job is None or job.state != "running" or job.claimed_by != worker_id:
+            return False
+        failure = job.fail_message
+        task = None if failure else handler.task_of(db, job, step_of(job))
+        if task is None and failure is None:
+            # Nothing left to act on (the server is gone).
+            _finish(job, "done")
+            return True
+    step = None
+    if failure is None:
+        try:
+            step = handler.run(registry.backend_driver, task)
+        except BackendError as exc:
+            failure = str(exc) or "Backend error"
+        except Exception:
+            log.exception("Backend driver crashed on job %s", job_id)
+            failure = "Internal backend error"
     try:
-        with session_scope(registry) as db:
-            return _run_step(db, registry, job_id, worker_id)
+        return _apply(registry, handler, job_id, worker_id, step, failure)
     except Exception:
         log.exception("Backend job %s crashed", job_id)
         with session_scope(registry) as db:
             job = db.get(BackendJob, job_id)
-            server = db.get(Server, job.server_id) if job.server_id else None
-            _fail(db, job, server, "Internal backend error")
+            handler.failed(db, job, "Internal backend error")
+            _finish(job, "failed")
         return True
 
 
-def _run_step(db, registry, job_id, worker_id):
-    # Writing first takes SQLite's write lock up front, so this transaction
-    # never has to upgrade a read lock another writer also holds.
-    db.execute(
-        update(BackendJob).where(BackendJob.id == job_id).values(claimed_by=worker_id)
-        .execution_options(synchronize_session=False)
-    )
-    job = db.get(BackendJob, job_id)
-    server = db.get(Server, job.server_id) if job.server_id else None
-    if job.state != "running" or job.claimed_by != worker_id:
-        return False
-    if server is None:
+def _apply(registry, handler, job_id, worker_id, step, failure):
+    with session_scope(registry) as db:
+        # Writing first takes SQLite's write lock up front, so this
+        # transaction never has to upgrade a read lock another writer holds.
+        db.execute(
+            update(BackendJob).where(BackendJob.id == job_id).values(claimed_by=worker_id)
+            .where(BackendJob.claimed_by == worker_id)
+            .execution_options(synchronize_session=False)
+        )
+        job = db.get(BackendJob, job_id)
+        if job.state != "running" or job.claimed_by != worker_id:
+            return False
+        if failure is not None:
+            handler.failed(db, job, failure)
+            _finish(job, "failed")
+            return True
+        handler.progressed(db, job, step)
+        if not step.done:
+            with_step(job, step_of(job) + 1)
+            job.state = "pending"
+            job.not_before = utcnow() + timedelta(seconds=step.retry_after)
+            return False
+        handler.completed(db, job)
         _finish(job, "done")
         return True
-    payload = payload_of(job)
-    step = int(payload.pop("_step", 0))
-    if job.fail_message:
-        _fail(db, job, server, job.fail_message)
-        return True
-    ctx = JobContext(dbsession=db, job=job, server=server, step=step, payload=payload)
-    try:
-        result = _dispatch(registry.backend_driver, ctx, db)
-    except BackendError as exc:
-        _fail(db, job, server, str(exc) or "Backend error")
-        return True
-    if not result.done:
-        job.payload = _with_step(job.payload, step + 1)
-        job.state = "pending"
-        job.not_before = utcnow() + timedelta(seconds=result.retry_after)
-        return False
-    outcomes.completed(db, job, server, payload)
-    _finish(job, "done")
-    return True
-
-
-def _with_step(payload_text, step):
-    payload = json.loads(payload_text or "{}")
-    payload["_step"] = step
-    return json.dumps(payload)
-
-
-def _dispatch(driver, ctx, db):
-    action, payload = ctx.job.action, ctx.payload
-    if action == "create":
-        return driver.create(ctx)
-    if action == "start":
-        return driver.start(ctx)
-    if action == "shutdown":
-        return driver.shutdown(ctx)
-    if action == "reboot":
-        return driver.reboot(ctx, bool(payload.get("hard")))
-    if action == "destroy":
-        return driver.destroy(ctx)
-    if action == "resize":
-        flavor = db.get(Flavor, payload["flavor_id"])
-        return driver.resize(ctx, flavor)
-    if action in ("connect", "disconnect"):
-        nic = db.get(NIC, payload["nic_id"])
-        if nic is None:
-            raise BackendError(f"NIC {payload['nic_id']} is gone")
-        method = driver.connect_nic if action == "connect" else driver.disconnect_nic
-        return method(ctx, nic)
-    raise BackendError(f"Unknown backend action {action!r}")
 
 
 def _finish(job, state):
     job.state = state
     job.finished_at = utcnow()
-
-
-def _fail(db, job, server, message):
-    if server is not None:
-        outcomes.failed(db, job, server, payload_of(job), message)
-    _finish(job, "failed")
 
 
 def requeue_stale(registry, older_than_seconds):
@@ -201,11 +181,11 @@ class Worker:
     """A polling loop over ``run_once``: in a daemon thread of pserve
     (``worker = inprocess``) or in ``snf-pyr-worker``."""
 
-    def __init__(self, registry, worker_id=None, poll_interval=0.5, stale_after=300.0):
+    def __init__(self, registry, worker_id=None):
         self.registry = registry
         self.worker_id = worker_id or default_worker_id(f":{threading.get_ident()}")
-        self.poll_interval = poll_interval
-        self.stale_after = stale_after
+        self.poll_interval = registry.backend_settings.poll_interval
+        self.stale_after = registry.backend_settings.stale_after
         self.stopping = threading.Event()
 
     def run_forever(self):

@@ -3,36 +3,28 @@
 Each Cornice service names its context factory (``factory=``) and, for item
 URLs, the traversal path (``traverse="/{id}"``). A container's
 ``__getitem__`` loads the item *whoever owns it* and gives it an ``__acl__``
-that grants its owner; the forbidden view then answers 404 for somebody
-else's item, so another user's resource is indistinguishable from a
-missing one, and no view ever re-checks ownership by hand.
+that says who may read and who may change it; the forbidden view then
+answers 404 to whoever may not even read it, so another user's resource is
+indistinguishable from a missing one, and 403 to a reader refused a write.
+No view re-checks ownership by hand.
 """
-from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Authenticated, Everyone
-
-from ..permissions import Permission as P
-from ..security import ANY_SERVICE
+from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow
 
 
 class Root:
-    """The default context: what any user or service may do at all."""
+    """The default context: what any user or service may do at all. Each
+    API package adds its grants when it is included
+    (``config.add_root_grants``)."""
 
     __name__ = ""
     __parent__ = None
-    __acl__ = [
-        (Allow, Everyone, P.TOKEN_VALIDATE),
-        (Allow, Authenticated, P.ACCOUNT_USE),
-        (Allow, ANY_SERVICE, P.SERVICE_CATALOGS),
-        (Allow, ANY_SERVICE, P.SERVICE_QUOTAS),
-        (Allow, ANY_SERVICE, P.SERVICE_COMMISSIONS),
-        (Allow, Authenticated, P.QUOTAS_READ),
-        (Allow, Authenticated, P.IMAGE_READ),
-        (Allow, Authenticated, P.IMAGE_WRITE),
-        (Allow, Authenticated, P.COMPUTE_READ),
-        (Allow, Authenticated, P.COMPUTE_WRITE),
-    ]
 
     def __init__(self, request):
         self.request = request
+
+    @property
+    def __acl__(self):
+        return self.request.registry.root_acl
 
 
 class Container:
@@ -62,17 +54,26 @@ class Container:
 
 
 class Item:
-    """A loaded object with an owner: only the owner's principal is granted.
+    """A loaded object and its ACL: ``readers`` may use the read
+    permissions ``read``, the ``owner`` everything.
 
     The ACL ends with ``DENY_ALL``: otherwise Pyramid would go on to the
     parents' ACLs, whose broad grants (any user may use compute) would let
     every user reach every item."""
 
-    def __init__(self, parent, name, obj, owner_principal):
+    #: The 403 message for a reader who tries to change the item.
+    forbidden_message = "You are not allowed to do this"
+
+    def __init__(self, parent, name, obj, owner=None, readers=(), read=()):
         self.__parent__ = parent
         self.__name__ = name
         self.obj = obj
-        self.__acl__ = [(Allow, owner_principal, ALL_PERMISSIONS), DENY_ALL]
+        acl = []
+        if owner is not None:
+            acl.append((Allow, owner, ALL_PERMISSIONS))
+        acl.extend((Allow, reader, tuple(read)) for reader in readers)
+        acl.append(DENY_ALL)
+        self.__acl__ = acl
 
     @property
     def missing_message(self):

@@ -1,12 +1,12 @@
 """Contexts of the compute API: servers (the owner's only) and flavors
 (every user's)."""
-from pyramid.authorization import Allow, Authenticated
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from pyramid.authorization import Authenticated
 
-from ..models.compute import Flavor, Server
-from ..permissions import Permission as P
-from . import Container, Item
+from synnefo_pyr.compute import servers
+from synnefo_pyr.compute.models import Flavor
+from synnefo_pyr.db import db_id
+from synnefo_pyr.permissions import Permission as P
+from synnefo_pyr.resources import Container, Item
 
 
 class ServersContainer(Container):
@@ -17,31 +17,10 @@ class ServersContainer(Container):
     missing_message = "Server not found."
 
     def __getitem__(self, server_id):
-        if not server_id.isdigit():
-            raise KeyError(server_id)
-        server = self.dbsession.scalars(
-            select(Server).where(Server.id == int(server_id)).options(
-                selectinload(Server.metadata_items),
-                selectinload(Server.nics),
-                selectinload(Server.diagnostics),
-            )
-        ).first()
+        server = servers.load_server(self.dbsession, db_id(server_id))
         if server is None:
             raise KeyError(server_id)
-        return Item(self, server_id, server, f"user:{server.user_uuid}")
-
-
-class FlavorItem:
-    __acl__ = [(Allow, Authenticated, P.COMPUTE_READ)]
-
-    def __init__(self, parent, name, flavor):
-        self.__parent__ = parent
-        self.__name__ = name
-        self.obj = flavor
-
-    @property
-    def missing_message(self):
-        return self.__parent__.missing_message
+        return Item(self, server_id, server, owner=f"user:{server.user_uuid}")
 
 
 class FlavorsContainer(Container):
@@ -50,7 +29,8 @@ class FlavorsContainer(Container):
     missing_message = "Flavor not found."
 
     def __getitem__(self, flavor_id):
-        flavor = self.dbsession.get(Flavor, int(flavor_id)) if flavor_id.isdigit() else None
+        number = db_id(flavor_id)
+        flavor = self.dbsession.get(Flavor, number) if number is not None else None
         if flavor is None:
             raise KeyError(flavor_id)
-        return FlavorItem(self, flavor_id, flavor)
+        return Item(self, flavor_id, flavor, readers=[Authenticated], read=[P.COMPUTE_READ])

@@ -1,9 +1,9 @@
 """Contexts of the identity API."""
 from pyramid.authorization import Allow, Everyone
 
-from .. import accounts
-from ..permissions import Permission as P
-from . import Container
+from synnefo_pyr.identity import accounts
+from synnefo_pyr.permissions import Permission as P
+from synnefo_pyr.resources import Container
 
 
 class AccessToken:

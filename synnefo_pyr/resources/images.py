@@ -1,41 +1,31 @@
 """Contexts of the image service and of the compute API's images.
 
 An image is read by its owner, by its members and, when public, by every
-user; only its owner changes it. The item's ``__acl__`` says exactly that,
-so the forbidden view answers 404 to anybody who may not even read the
-image. Somebody who may read it but not change it gets 403 instead
-(behaviours.md J9): write views require ``require_image_write``.
+user; only its owner changes it. The item's ``__acl__`` says exactly that:
+the forbidden view answers 404 to anybody who may not even read the image,
+and 403 to somebody who may read it but not change it (behaviours.md J9).
 """
-from pyramid.authorization import DENY_ALL, Allow, Authenticated
+from pyramid.authorization import Authenticated
 
-from .. import faults, image_registry
-from ..permissions import Permission as P
-from . import Container
+from synnefo_pyr.images import registry
+from synnefo_pyr.permissions import Permission as P
+from synnefo_pyr.resources import Container, Item
 
 READ = (P.IMAGE_READ, P.COMPUTE_READ)
-WRITE = (P.IMAGE_WRITE, P.COMPUTE_WRITE)
 
 
-class ImageItem:
+class ImageItem(Item):
+    forbidden_message = "Only the image owner can change it"
+
     def __init__(self, parent, name, image):
-        self.__parent__ = parent
-        self.__name__ = name
-        self.image = image
-
-    @property
-    def __acl__(self):
-        image = self.image
-        acl = [(Allow, f"user:{image.owner}", READ + WRITE)]
-        acl.extend((Allow, f"user:{member}", READ) for member in image.members)
+        readers = [f"user:{member}" for member in image.members]
         if image.is_public:
-            acl.append((Allow, Authenticated, READ))
-        # Stop here: the root grants every user the image permissions.
-        acl.append(DENY_ALL)
-        return acl
+            readers.append(Authenticated)
+        super().__init__(parent, name, image, owner=f"user:{image.owner}", readers=readers, read=READ)
 
     @property
-    def missing_message(self):
-        return self.__parent__.missing_message
+    def image(self):
+        return self.obj
 
 
 class Images(Container):
@@ -44,15 +34,7 @@ class Images(Container):
     missing_message = "Image not found"
 
     def __getitem__(self, image_id):
-        image = image_registry.get_image(self.dbsession, image_id)
+        image = registry.get_image(self.dbsession, image_id)
         if image is None or image.deleted:
             raise KeyError(image_id)
         return ImageItem(self, image_id, image)
-
-
-def require_image_write(request, **kwargs):
-    """Cornice validator of the write views (whose permission is the read
-    one): a reader who is not the owner is refused with 403."""
-    write = P.COMPUTE_WRITE if request.matched_route.name.startswith("compute.") else P.IMAGE_WRITE
-    if not request.has_permission(write, request.context):
-        raise faults.Forbidden("Only the image owner can change it")

@@ -5,7 +5,7 @@
 ``displaynames``  list of display names to resolve (or null)
 ================  ===============================================
 """
-from .. import faults
+from synnefo_pyr import faults
 
 
 def _names(body, key, allow_all):
@@ -17,6 +17,14 @@ def _names(body, key, allow_all):
     return value
 
 
-def catalogs_request(body, allow_all):
-    """``(uuids, displaynames)``; ``None`` stands for every user."""
-    return _names(body, "uuids", allow_all), _names(body, "displaynames", allow_all)
+def catalogs_body(allow_all):
+    """A Cornice validator: ``request.validated["catalogs"]`` is ``(uuids,
+    displaynames)``, ``None`` standing for every user where ``allow_all``."""
+
+    def validate(request, **kwargs):
+        body = request.validated["body"]
+        request.validated["catalogs"] = (
+            _names(body, "uuids", allow_all), _names(body, "displaynames", allow_all)
+        )
+
+    return validate

@@ -20,9 +20,13 @@ whose argument is an object (H1, H2).
 """
 import base64
 import binascii
-from dataclasses import dataclass, field
+from datetime import timedelta
 
-from .. import faults
+from synnefo_pyr import faults
+from synnefo_pyr.compute.servers import ServerRequest
+from synnefo_pyr.db import db_id
+from synnefo_pyr.orm import utcnow
+from synnefo_pyr.serialization import parse_isoformat
 
 MALFORMED = "Malformed request"
 MAX_NAME = 255
@@ -41,14 +45,16 @@ def _last_segment(ref):
 
 
 def parse_flavor_ref(ref):
+    """A flavor id: an integer, or a string of ASCII digits; beyond the id
+    column's range it names no flavor (``None``, a 404 later)."""
     ref = _last_segment(ref)
-    if isinstance(ref, bool):
+    if isinstance(ref, str):
+        ref = ref.strip()
+        if ref.isascii() and ref.isdigit():
+            ref = int(ref)
+    if isinstance(ref, bool) or not isinstance(ref, int) or ref < 0:
         raise faults.BadRequest("Invalid flavor ID")
-    if isinstance(ref, int):
-        return ref
-    if isinstance(ref, str) and ref.strip().isdigit():
-        return int(ref.strip())
-    raise faults.BadRequest("Invalid flavor ID")
+    return db_id(ref)
 
 
 def parse_metadata(metadata, message="Malformed metadata"):
@@ -109,33 +115,24 @@ def parse_name(name):
     return name
 
 
-@dataclass(frozen=True)
-class CreateServerRequest:
-    name: str
-    image_id: str
-    flavor_id: int
-    metadata: dict = field(default_factory=dict)
-    personality: list = field(default_factory=list)
-    networks: list | None = None
-
-    @classmethod
-    def from_body(cls, body):
-        server = body.get("server")
-        if not isinstance(server, dict):
-            raise faults.BadRequest(MALFORMED, "Missing 'server' object")
-        if any(server.get(k) is None for k in ("name", "imageRef", "flavorRef")):
-            raise faults.BadRequest(MALFORMED, "name, imageRef and flavorRef are required")
-        image_id = _last_segment(server["imageRef"])
-        if not isinstance(image_id, str) or not image_id:
-            raise faults.BadRequest(MALFORMED, "Invalid imageRef")
-        return cls(
-            name=parse_name(server["name"]),
-            image_id=image_id,
-            flavor_id=parse_flavor_ref(server["flavorRef"]),
-            metadata=parse_metadata(server.get("metadata", {})),
-            personality=parse_personality(server.get("personality", [])),
-            networks=parse_networks(server.get("networks")),
-        )
+def create_request(body):
+    """The ``ServerRequest`` of a create body."""
+    server = body.get("server")
+    if not isinstance(server, dict):
+        raise faults.BadRequest(MALFORMED, "Missing 'server' object")
+    if any(server.get(k) is None for k in ("name", "imageRef", "flavorRef")):
+        raise faults.BadRequest(MALFORMED, "name, imageRef and flavorRef are required")
+    image_id = _last_segment(server["imageRef"])
+    if not isinstance(image_id, str) or not image_id:
+        raise faults.BadRequest(MALFORMED, "Invalid imageRef")
+    return ServerRequest(
+        name=parse_name(server["name"]),
+        image_id=image_id,
+        flavor_id=parse_flavor_ref(server["flavorRef"]),
+        metadata=parse_metadata(server.get("metadata", {})),
+        personality=parse_personality(server.get("personality", [])),
+        networks=parse_networks(server.get("networks")),
+    )
 
 
 def rename_request(body):
@@ -184,3 +181,80 @@ def reboot_type(argument):
     if not isinstance(kind, str) or kind.upper() not in ("SOFT", "HARD"):
         raise faults.BadRequest("Invalid reboot type", "type must be SOFT or HARD")
     return kind.upper() == "HARD"
+
+
+def _resize_arguments(argument):
+    if "flavorRef" not in argument:
+        raise faults.BadRequest("Malformed request", "flavorRef is required")
+    return {"flavor_id": parse_flavor_ref(argument["flavorRef"])}
+
+
+def _firewall_arguments(argument):
+    profile = argument.get("profile")
+    if not isinstance(profile, str):
+        raise faults.BadRequest("Malformed request", "profile is required")
+    nic_id = argument.get("nic")
+    if nic_id is not None and not isinstance(nic_id, str):
+        raise faults.BadRequest("Malformed request", "nic must be a NIC id")
+    return {"profile": profile, "nic": nic_id}
+
+
+#: Each action the API accepts (synonyms included) -> (action, parser of
+#: its argument into keyword values).
+SERVER_ACTIONS = {
+    "start": ("start", lambda argument: {}),
+    "os-start": ("start", lambda argument: {}),
+    "shutdown": ("shutdown", lambda argument: {}),
+    "os-stop": ("shutdown", lambda argument: {}),
+    "reboot": ("reboot", lambda argument: {"hard": reboot_type(argument)}),
+    "resize": ("resize", _resize_arguments),
+    "console": ("console", lambda argument: {"type": argument.get("type")}),
+    "firewallProfile": ("firewallProfile", _firewall_arguments),
+}
+
+
+# --- Cornice validators (after ``json_object`` for bodies) ------------------------
+
+
+def changes_since_query(request, **kwargs):
+    """A14: ``?changes-since=`` an ISO 8601 time with a zone, not in the
+    future, not older than the compute poll limit; ``request.validated
+    ["since"]`` is ``None`` without it."""
+    value = request.GET.get("changes-since")
+    if value is None:
+        request.validated["since"] = None
+        return
+    since = parse_isoformat(value)
+    if since is None:
+        raise faults.BadRequest("Invalid changes-since parameter.")
+    now = utcnow()
+    if since > now:
+        raise faults.BadRequest("changes-since value set in the future.")
+    if now - since > timedelta(seconds=request.registry.compute_settings.poll_limit):
+        raise faults.BadRequest("Too old changes-since value.")
+    request.validated["since"] = since
+
+
+def create_server_body(request, **kwargs):
+    request.validated["server"] = create_request(request.validated["body"])
+
+
+def rename_body(request, **kwargs):
+    request.validated["name"] = rename_request(request.validated["body"])
+
+
+def metadata_body(request, **kwargs):
+    request.validated["metadata"] = metadata_request(request.validated["body"])
+
+
+def meta_item_body(request, **kwargs):
+    request.validated["meta"] = meta_item_request(request.validated["body"], request.matchdict["key"])
+
+
+def server_action_body(request, **kwargs):
+    """``request.validated["action"]``: ``(action, arguments)``."""
+    name, argument = action_request(request.validated["body"])
+    if name not in SERVER_ACTIONS:
+        raise faults.BadRequest(f"Action {name} not supported")
+    action, parse = SERVER_ACTIONS[name]
+    request.validated["action"] = (action, parse(argument))

@@ -12,7 +12,8 @@ Anything else (no ``auth``, neither form, half a credential) is a 400
 """
 from dataclasses import dataclass
 
-from .. import faults
+from synnefo_pyr import faults
+from synnefo_pyr.schemas.validators import parse_json_body
 
 MALFORMED = "Malformed request"
 
@@ -45,3 +46,13 @@ class AuthenticateRequest:
                 raise faults.BadRequest(MALFORMED, "Both username and password are required")
             return cls(token=password, username=username, tenant_name=tenant)
         raise faults.BadRequest(MALFORMED, "Either token or passwordCredentials is required")
+
+
+def authenticate_body(request, **kwargs):
+    """Cornice validator of ``POST /tokens``: ``request.validated["auth"]``
+    is the ``AuthenticateRequest``, or ``None`` for an empty body (public
+    mode, B1)."""
+    if not request.content_length:
+        request.validated["auth"] = None
+        return
+    request.validated["auth"] = AuthenticateRequest.from_body(parse_json_body(request))

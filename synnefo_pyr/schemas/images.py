@@ -4,7 +4,8 @@ bodies), read like the guides' tables. Every refusal is a
 400 badRequest."""
 from dataclasses import dataclass, field
 
-from .. import faults, image_registry
+from synnefo_pyr import errors, faults
+from synnefo_pyr.images import registry as image_registry
 
 # --- image service: list parameters (guide: List Available Images) --------
 
@@ -133,8 +134,14 @@ def parse_checksum(value):
     return value.lower()
 
 
+def _format(fields, key, choices, header):
+    if key in fields and fields[key] not in choices:
+        raise faults.BadRequest("Illegal header value", f"{header} must be one of {', '.join(choices)}")
+
+
 def registration(meta, caller_uuid):
-    """The keyword arguments of ``image_registry.register`` from a POST."""
+    """The keyword arguments of ``image_registry.register_location`` from
+    a POST (all but the owner)."""
     fields = meta.fields
     name = fields.get("name")
     if not name:
@@ -144,8 +151,8 @@ def registration(meta, caller_uuid):
         raise faults.BadRequest("Image location is required", "send X-Image-Meta-Location")
     try:
         parsed = image_registry.parse_location(location)
-    except image_registry.InvalidImage as exc:
-        raise faults.BadRequest(str(exc), "pithos://<account>/<container>/<path>") from None
+    except errors.Invalid as exc:
+        raise faults.BadRequest(exc.message, "pithos://<account>/<container>/<path>") from None
     if parsed.account != caller_uuid:
         # Until the object store arrives, a user's own account is the only
         # space the registry knows the user can reach.
@@ -163,6 +170,8 @@ def registration(meta, caller_uuid):
         "size": parse_size(fields["size"]) if "size" in fields else 0,
         "checksum": parse_checksum(fields.get("checksum", "")),
     }
+    _format(fields, "disk_format", image_registry.DISK_FORMATS, "X-Image-Meta-Disk-Format")
+    _format(fields, "container_format", image_registry.CONTAINER_FORMATS, "X-Image-Meta-Container-Format")
     for key in ("disk_format", "container_format"):
         if key in fields:
             kwargs[key] = fields[key]
@@ -170,9 +179,15 @@ def registration(meta, caller_uuid):
 
 
 def update(meta):
-    """The keyword arguments of ``image_registry.update`` from a PUT (plus
-    ``size`` and ``checksum``, which the caller sets on the image)."""
+    """The keyword arguments of ``image_registry.update`` from a PUT."""
     fields = dict(meta.fields)
+    _format(fields, "disk_format", image_registry.DISK_FORMATS, "X-Image-Meta-Disk-Format")
+    _format(fields, "container_format", image_registry.CONTAINER_FORMATS, "X-Image-Meta-Container-Format")
+    if "status" in fields:
+        try:
+            fields["status"] = image_registry.normalize_status(fields["status"])
+        except errors.Invalid as exc:
+            raise faults.BadRequest("Illegal header value", exc.message) from None
     if "name" in fields and not fields["name"]:
         raise faults.BadRequest("Illegal header value", "X-Image-Meta-Name must not be empty")
     if "is_public" in fields:
@@ -225,3 +240,34 @@ def meta_item_body(body, key):
     if list(item) != [key]:
         raise faults.BadRequest("Malformed request", f"expected exactly the key {key!r}")
     return item[key]
+
+
+# --- Cornice validators -------------------------------------------------------
+
+
+def list_query(request, **kwargs):
+    request.validated["listing"] = list_parameters(request.GET)
+
+
+def registration_headers(request, **kwargs):
+    meta = image_meta(request.environ, REGISTER_FIELDS)
+    request.validated["image"] = registration(meta, request.authenticated_userid)
+
+
+def update_headers(request, **kwargs):
+    """``(fields, properties)`` of a PUT."""
+    meta = image_meta(request.environ, UPDATE_FIELDS)
+    request.validated["update"] = (update(meta), meta.properties)
+
+
+def memberships_body(request, **kwargs):
+    request.validated["members"] = memberships(request.validated["body"])
+
+
+def metadata_json(request, **kwargs):
+    request.validated["metadata"] = metadata_body(request.validated["body"])
+
+
+def meta_item_json(request, **kwargs):
+    key = request.matchdict["key"]
+    request.validated["meta"] = (key, meta_item_body(request.validated["body"], key))

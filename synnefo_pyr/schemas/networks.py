@@ -1,28 +1,13 @@
 """Request bodies of the networks API, read like the compute guide's tables
 (Networks: Create, Rename, Connect, Disconnect)."""
-import ipaddress
 from dataclasses import dataclass
 
-from .. import faults, networking
-
-#: The guide's network types.
-NETWORK_TYPES = ("CUSTOM", "IP_LESS_ROUTED", "MAC_FILTERED", "PHYSICAL_VLAN")
-#: The guide's default (it prints ``192.168.1.0/2``; its examples show /24).
-DEFAULT_CIDR = "192.168.1.0/24"
-MAX_NAME_LENGTH = 128
-#: IPv4 subnets from /16 (65534 hosts) to /30 (two hosts: a gateway and one NIC).
-MIN_PREFIXLEN, MAX_PREFIXLEN = 16, 30
-#: IPv6 addresses are EUI-64, so the subnet leaves at least 64 bits for them.
-MAX_PREFIXLEN6 = 64
-
-
-@dataclass(frozen=True)
-class Subnets:
-    cidr: str | None
-    gateway: str | None
-    cidr6: str | None
-    gateway6: str | None
-
+from synnefo_pyr import faults
+from synnefo_pyr.db import db_id
+from synnefo_pyr.network import services as networking
+from synnefo_pyr.network.subnets import (
+    DEFAULT_CIDR, NETWORK_TYPES, Subnets, network_name, validate_subnets,
+)
 
 @dataclass(frozen=True)
 class NetworkSpec:
@@ -36,14 +21,6 @@ def _object(body, key):
     value = body.get(key)
     if not isinstance(value, dict):
         raise faults.BadRequest("Malformed request", f"'{key}' must be an object")
-    return value
-
-
-def network_name(value):
-    if not isinstance(value, str):
-        raise faults.BadRequest("Malformed request", "Network name must be a string")
-    if len(value) > MAX_NAME_LENGTH:
-        raise faults.BadRequest("Network name is too long", f"At most {MAX_NAME_LENGTH} characters")
     return value
 
 
@@ -83,55 +60,6 @@ def rename_request(body):
     return network_name(attrs["name"])
 
 
-def _parse(kind, value, version, parser):
-    if not isinstance(value, str):
-        raise faults.BadRequest(f"Invalid {kind}", f"{value!r} is not a string")
-    try:
-        parsed = parser(value.strip())
-    except ValueError as exc:
-        raise faults.BadRequest(f"Invalid {kind}", str(exc))
-    if parsed.version != version:
-        raise faults.BadRequest(f"Invalid {kind}", f"{value} is not an IPv{version} value")
-    return parsed
-
-
-def _gateway(kind, value, subnet, version):
-    if value is None:
-        return None
-    address = _parse(kind, value, version, ipaddress.ip_address)
-    if address not in subnet:
-        raise faults.BadRequest(f"Invalid {kind}", f"{address} is not in {subnet}")
-    if address == subnet.network_address or (version == 4 and address == subnet.broadcast_address):
-        raise faults.BadRequest(f"Invalid {kind}", f"{address} is not a host address of {subnet}")
-    return str(address)
-
-
-def validate_subnets(cidr, gateway=None, cidr6=None, gateway6=None):
-    """Normalized subnets; 400 for anything that is not a usable network
-    (host bits set, wrong IP version, a gateway outside its subnet or on
-    its network or broadcast address, a size outside the supported range)."""
-    subnet = _parse("cidr", cidr, 4, ipaddress.ip_network)
-    if not MIN_PREFIXLEN <= subnet.prefixlen <= MAX_PREFIXLEN:
-        raise faults.BadRequest(
-            "Invalid cidr", f"Supported IPv4 subnets are /{MIN_PREFIXLEN} to /{MAX_PREFIXLEN}"
-        )
-    subnet6 = None
-    if cidr6 is not None:
-        subnet6 = _parse("cidr6", cidr6, 6, ipaddress.ip_network)
-        if subnet6.prefixlen > MAX_PREFIXLEN6:
-            raise faults.BadRequest(
-                "Invalid cidr6", f"IPv6 subnets must be /{MAX_PREFIXLEN6} or larger (EUI-64)"
-            )
-    elif gateway6 is not None:
-        raise faults.BadRequest("Invalid gateway6", "gateway6 needs cidr6")
-    return Subnets(
-        cidr=str(subnet),
-        gateway=_gateway("gateway", gateway, subnet, 4),
-        cidr6=str(subnet6) if subnet6 is not None else None,
-        gateway6=_gateway("gateway6", gateway6, subnet6, 6) if subnet6 is not None else None,
-    )
-
-
 # --- POST /networks/<id>/action ------------------------------------------
 
 
@@ -145,13 +73,15 @@ class NetworkAction:
 
 
 def _server_ref(value):
+    """A server id: a JSON integer or a string of ASCII digits. Beyond the
+    id column's range it names no server (``None``: 404 later)."""
     if isinstance(value, bool):
         value = None
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         value = int(value)
     if not isinstance(value, int) or value < 0:
         raise faults.BadRequest("Invalid serverRef", "serverRef must be a server id")
-    return value
+    return db_id(value)
 
 
 def action_request(body):
@@ -168,15 +98,30 @@ def action_request(body):
         if "serverRef" not in args:
             raise faults.BadRequest("Malformed request", "'serverRef' is required")
         return NetworkAction("add", _server_ref(args["serverRef"]))
+    if "serverRef" not in args and "attachment" not in args:
+        raise faults.BadRequest("Malformed request", "'serverRef' or 'attachment' is required")
     server_id = _server_ref(args["serverRef"]) if "serverRef" in args else None
     attachment = None
     if "attachment" in args:
         attachment = networking.parse_nic_id(args["attachment"])
         if attachment is None:
             raise faults.BadRequest("Invalid attachment", "Expected 'nic-<server id>-<n>'")
-        if server_id is not None and server_id != attachment[0]:
+        if "serverRef" in args and server_id != db_id(attachment[0]):
             raise faults.BadRequest("Invalid attachment", "The attachment is not of serverRef")
-        server_id = attachment[0]
-    if server_id is None:
-        raise faults.BadRequest("Malformed request", "'serverRef' or 'attachment' is required")
+        server_id = db_id(attachment[0])
     return NetworkAction("remove", server_id, attachment)
+
+
+# --- Cornice validators (after ``json_object``) ----------------------------------
+
+
+def create_body(request, **kwargs):
+    request.validated["network"] = create_request(request.validated["body"])
+
+
+def rename_body(request, **kwargs):
+    request.validated["name"] = rename_request(request.validated["body"])
+
+
+def action_body(request, **kwargs):
+    request.validated["action"] = action_request(request.validated["body"])

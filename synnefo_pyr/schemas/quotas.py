@@ -21,8 +21,9 @@ lists of integer serials, each optional.
 """
 from dataclasses import dataclass
 
-from .. import faults
-from ..quotas import INVALID, QUANTITY_MAX, QUANTITY_MIN, ProvisionSpec
+from synnefo_pyr import faults
+from synnefo_pyr.quotas.engine import INVALID, ProvisionSpec
+from synnefo_pyr.quotas.registry import QUANTITY_MAX, QUANTITY_MIN
 
 NAME_MAX_LENGTH = 255
 PROVISION_KEYS = ("holder", "source", "resource", "quantity")
@@ -100,3 +101,18 @@ def _serials(body, key):
 def resolve_many(body):
     """``(accept, reject)`` lists of serials."""
     return _serials(body, "accept"), _serials(body, "reject")
+
+
+# --- Cornice validators (after ``json_object``) -----------------------------
+
+
+def commission_body(request, **kwargs):
+    request.validated["commission"] = CommissionRequest.from_body(request.validated["body"])
+
+
+def serial_action_body(request, **kwargs):
+    request.validated["accept"] = serial_action(request.validated["body"])
+
+
+def resolve_many_body(request, **kwargs):
+    request.validated["serials"] = resolve_many(request.validated["body"])

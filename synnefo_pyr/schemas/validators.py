@@ -1,7 +1,7 @@
 """Validators shared by every API: request bodies are JSON objects (A11)."""
 import json
 
-from .. import faults
+from synnefo_pyr import faults
 
 
 def parse_json_body(request):

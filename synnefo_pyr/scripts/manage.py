@@ -2,22 +2,23 @@
 modelled on Synnefo's ``snf-manage``.
 
 Each command prints one JSON object (a JSON list for ``*-list``) on stdout,
-or a message on stderr and a non-zero exit status. Commands live in
-``scripts/commands/<subsystem>.py``; each module's ``register(add)`` declares
-its commands with ``add(name, function, help)``, which returns the argparse
-parser to add options to. A command function takes ``(args, ctx)`` and
-returns what to print; it runs in one transaction, committed only if it
-returns.
+or a message on stderr and a non-zero exit status. Each package declares
+its commands (``config.add_manage_commands("<package>.commands")``); a
+commands module's ``register(add)`` declares them with ``add(name,
+function, help)``, which returns the argparse parser to add options to. A
+command function takes ``(args, ctx)`` and returns what to print; it runs
+in one transaction, committed only if it returns. Refusals are the domain
+errors (``synnefo_pyr.errors``), printed as ``Error: <message>``.
 """
 import argparse
+import importlib
 import json
 import sys
 from dataclasses import dataclass
 
-from pyramid.paster import bootstrap, setup_logging
-
-from ..db import session_scope
-from .commands import COMMAND_MODULES, CommandError
+from synnefo_pyr import errors
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.scripts.startup import bootstrap_app, exit_quietly_on_broken_pipe
 
 
 @dataclass
@@ -25,14 +26,10 @@ class Context:
     dbsession: object
     registry: object
 
-    @property
-    def settings(self):
-        return self.registry.synnefo
 
-
-def build_parser():
+def build_parser(registry):
     parser = argparse.ArgumentParser(prog="snf-pyr-manage", description=__doc__.split("\n")[0])
-    parser.add_argument("config_uri", help="the ini file, e.g. development.ini")
+    parser.add_argument("config_uri", help="The ini file, e.g. development.ini.")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     def add(name, function, help_text):
@@ -40,20 +37,30 @@ def build_parser():
         sub.set_defaults(function=function)
         return sub
 
-    for module in COMMAND_MODULES:
-        module.register(add)
+    for dotted in registry.manage_commands:
+        importlib.import_module(dotted).register(add)
     return parser
 
 
+def _config_uri(argv):
+    """The first argument, before the commands are known (they come with
+    the application)."""
+    first = argparse.ArgumentParser(prog="snf-pyr-manage", add_help=False)
+    first.add_argument("config_uri", help="The ini file, e.g. development.ini.")
+    known, _ = first.parse_known_args(argv)
+    return known.config_uri
+
+
 def run(argv, stdout=sys.stdout, stderr=sys.stderr):
-    args = build_parser().parse_args(argv)
-    setup_logging(args.config_uri)
-    env = bootstrap(args.config_uri)
+    env = bootstrap_app(_config_uri(argv), stderr)
+    if env is None:
+        return 2
     try:
+        args = build_parser(env["registry"]).parse_args(argv)
         with session_scope(env["registry"]) as dbsession:
             result = args.function(args, Context(dbsession, env["registry"]))
-    except CommandError as exc:
-        print(f"Error: {exc}", file=stderr)
+    except errors.DomainError as exc:
+        print(f"Error: {exc.message}" + (f" ({exc.details})" if exc.details else ""), file=stderr)
         return 1
     finally:
         env["closer"]()
@@ -63,4 +70,6 @@ def run(argv, stdout=sys.stdout, stderr=sys.stderr):
 
 
 def main(argv=None):
-    sys.exit(run(sys.argv[1:] if argv is None else argv))
+    with exit_quietly_on_broken_pipe():
+        status = run(sys.argv[1:] if argv is None else argv)
+    sys.exit(status)

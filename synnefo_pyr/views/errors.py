@@ -9,10 +9,11 @@ import logging
 
 from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPMethodNotAllowed, HTTPNotFound
 
-from .. import faults
-from ..permissions import is_service_permission
-from ..renderers import fault_response
-from ..security import auth_failure
+from synnefo_pyr import errors, faults
+from synnefo_pyr.permissions import is_service_permission, read_permission_of
+from synnefo_pyr.renderers import api_of, fault_response
+from synnefo_pyr.security import auth_failure
+from synnefo_pyr.service import SynnefoService
 
 log = logging.getLogger(__name__)
 
@@ -21,12 +22,22 @@ def fault_view(exc, request):
     return fault_response(request, exc)
 
 
+def domain_error_view(exc, request):
+    """A refusal of the domain rules, as the fault of the request's API."""
+    return fault_response(request, faults.from_error(exc, api_of(request)))
+
+
 def not_found_view(exc, request):
-    """No route matched: an unknown URL (A10). A route matched but traversal
-    found no such item: itemNotFound, after the token check unless the
-    container is public."""
+    """No route matched: an unknown URL (A10). A route matched, but not the
+    method: 405, whether or not the item exists (the method is a property
+    of the URL pattern, behaviours.md preface 8). A route matched but
+    traversal found no such item: itemNotFound, after the token check
+    unless the container is public."""
     if request.matched_route is None:
         return fault_response(request, faults.BadRequest("API endpoint not found"))
+    service = SynnefoService.by_route.get(request.matched_route.name)
+    if service is not None and request.method not in service.defined_methods:
+        return fault_response(request, faults.NotAllowed(service.defined_methods))
     context = request.context
     if not getattr(context, "public", False) and request.identity is None:
         return fault_response(request, faults.Unauthorized(auth_failure(request)))
@@ -41,22 +52,29 @@ def method_not_allowed_view(exc, request):
 
 def forbidden_view(exc, request):
     """Permission denied. No (or a bad) token, or a token of the wrong kind:
-    401. Somebody else's item: 404, as if it did not exist (A12).
-    Anything else: 403."""
+    401. An item the caller may not even read: 404, as if it did not exist
+    (A12). An item the caller may read but not change, or anything else:
+    403, with the context's ``forbidden_message`` if it has one."""
     identity = request.identity
     permission = getattr(getattr(exc, "result", None), "permission", None)
     wrong_kind = identity is not None and permission is not None and (
         is_service_permission(permission) != identity.is_service
     )
+    context = request.context
     if identity is None:
         fault = faults.Unauthorized(auth_failure(request))
     elif wrong_kind:
         fault = faults.Unauthorized("Invalid token")
-    elif hasattr(request.context, "missing_message"):
-        fault = faults.ItemNotFound(request.context.missing_message)
+    elif hasattr(context, "missing_message") and not _may_read(request, context, permission):
+        fault = faults.ItemNotFound(context.missing_message)
     else:
-        fault = faults.Forbidden("You are not allowed to do this")
+        fault = faults.Forbidden(getattr(context, "forbidden_message", "You are not allowed to do this"))
     return fault_response(request, fault)
+
+
+def _may_read(request, context, permission):
+    read = read_permission_of(permission)
+    return read is not None and read != permission and bool(request.has_permission(read, context))
 
 
 def http_exception_view(exc, request):
@@ -76,6 +94,7 @@ def unexpected_error_view(exc, request):
 def includeme(config):
     add = config.add_exception_view
     add(fault_view, context=faults.Fault)
+    add(domain_error_view, context=errors.DomainError)
     add(method_not_allowed_view, context=HTTPMethodNotAllowed)
     add(not_found_view, context=HTTPNotFound)
     add(forbidden_view, context=HTTPForbidden)

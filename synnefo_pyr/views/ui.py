@@ -6,14 +6,13 @@ import re
 
 from pyramid.response import Response
 
-from .. import faults
-from ..catalog import service_catalog
-from ..permissions import Permission as P
-from ..renderers import json_response
-from ..service import SynnefoService
+from synnefo_pyr import faults
+from synnefo_pyr.permissions import Permission as P
+from synnefo_pyr.service import SynnefoService
+from synnefo_pyr.views.identity.render import service_catalog
 
-get_services = SynnefoService(name="ui.get_services", path="/get_services")
-get_menu = SynnefoService(name="ui.get_menu", path="/get_menu")
+get_services = SynnefoService(name="ui.get_services", path="/get_services", renderer="synnefo_json")
+get_menu = SynnefoService(name="ui.get_menu", path="/get_menu", renderer="synnefo_json")
 
 _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,127}$")
 
@@ -21,7 +20,7 @@ _CALLBACK = re.compile(r"^[A-Za-z_$][\w$.]{0,127}$")
 def _jsonp_or_json(request, data):
     callback = request.GET.get("callback")
     if callback is None:
-        return json_response(data)
+        return data
     # Only a plain JavaScript name: the callback lands in executable code.
     if not _CALLBACK.match(callback):
         raise faults.BadRequest("Invalid callback name")

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from ..conftest import _postgresql_database
-from . import venvs
+from tests.conftest import _postgresql_database
+from tests.clients import venvs
 
 HERE = Path(__file__).parent
 FLOWS = HERE / "flows"
@@ -43,8 +43,8 @@ synnefo_pyr.feedback.sink = log
 synnefo_pyr.backend.driver = simulated
 synnefo_pyr.backend.worker = inprocess
 synnefo_pyr.backend.poll_interval = 0.1
-synnefo_pyr.backend.build_seconds = 0.5
-synnefo_pyr.backend.action_seconds = 0.2
+synnefo_pyr.backend.driver.build_seconds = 0.5
+synnefo_pyr.backend.driver.action_seconds = 0.2
 
 [server:main]
 use = egg:waitress#main

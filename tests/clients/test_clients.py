@@ -2,7 +2,7 @@
 prints one line per step that passed and stops at the first failure."""
 import pytest
 
-from . import venvs
+from tests.clients import venvs
 
 pytestmark = pytest.mark.clients
 

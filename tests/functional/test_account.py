@@ -6,11 +6,11 @@ import webtest
 from sqlalchemy import func, select
 from webob import Request
 
-from synnefo_pyr import feedback as feedback_module
+from synnefo_pyr.identity import feedback as feedback_module
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.identity import Feedback
+from synnefo_pyr.identity.models import Feedback
 
-from ..helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 CATALOGS = "/account/v1.0/user_catalogs"
 SERVICE_CATALOGS = "/account/v1.0/service/user_catalogs"
@@ -123,7 +123,7 @@ def test_service_token_cannot_use_user_api(testapp, factory):
 
 @pytest.mark.parametrize("url", [FEEDBACK, "/feedback"])
 def test_send_feedback_is_stored_and_logged(testapp, registry, user, url, caplog):
-    with caplog.at_level(logging.INFO, logger="synnefo_pyr.feedback"):
+    with caplog.at_level(logging.INFO, logger="synnefo_pyr.identity.feedback"):
         res = testapp.post(url, {"feedback_msg": "Great cloud", "feedback_data": "{}"},
                            headers=user.headers, status=200)
     assert res.body == b""

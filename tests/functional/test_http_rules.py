@@ -4,9 +4,12 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from synnefo_pyr.views import account, identity, ui
+from synnefo_pyr.identity import feedback as user_feedback
+from synnefo_pyr.views import ui
+from synnefo_pyr.views.account import catalogs as account
+from synnefo_pyr.views.identity import tokens as identity
 
-from ..helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 CATALOGS = "/account/v1.0/user_catalogs"
 NS = "{http://docs.openstack.org/identity/api/v2.0}"
@@ -90,7 +93,7 @@ def test_every_call_documents_500(testapp, factory, user, monkeypatch, call):
         res = post_json(testapp, "/account/v1.0/service/user_catalogs", {"uuids": None},
                         headers={"X-Auth-Token": factory.component("cyclades")})
     elif call == "feedback":
-        monkeypatch.setattr(account, "deliver", explode)
+        monkeypatch.setattr(user_feedback, "submit", explode)
         res = testapp.post("/account/v1.0/feedback", {"feedback_msg": "x"}, headers=user.headers,
                            status="*")
     else:

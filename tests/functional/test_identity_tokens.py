@@ -8,10 +8,10 @@ from sqlalchemy import func, select
 from webob import Request
 
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.identity import AuthToken
+from synnefo_pyr.identity.models import AuthToken
 from synnefo_pyr.serialization import parse_isoformat
 
-from ..helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 TOKENS = "/identity/v2.0/tokens"
 NS = "{http://docs.openstack.org/identity/api/v2.0}"
@@ -86,19 +86,33 @@ def test_authenticate_with_account_password_issues_fresh_token(testapp, factory)
             authenticate(testapp, {"auth": {"token": {"id": token}}}, status=200)
 
 
-def test_wrong_account_password_is_invalid_credentials(testapp, factory):
+# An empty or unknown password is an unknown token (behaviours.md preface
+# 10, B5); "Invalid credentials" is for another user's valid token (B6).
+def test_wrong_account_password_is_invalid_token(testapp, factory):
     carol = factory.user(email="carol@example.org", password="s3cret")
     body = {"auth": {"passwordCredentials": {"username": carol.uuid, "password": "nope"}}}
-    assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid credentials")
+    assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid token")
+
+
+def test_empty_password_is_invalid_token(testapp, factory):
+    carol = factory.user(email="carol@example.org", password="s3cret")
+    for username in (carol.uuid, carol.email):
+        body = {"auth": {"passwordCredentials": {"username": username, "password": ""}}}
+        assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid token")
 
 
 def test_user_without_password_cannot_log_in_with_one(testapp, user):
     body = {"auth": {"passwordCredentials": {"username": user.email, "password": "anything"}}}
-    assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid credentials")
+    assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid token")
 
 
-def test_unknown_username_is_invalid_credentials(testapp):
+def test_unknown_username_is_invalid_token(testapp):
     body = {"auth": {"passwordCredentials": {"username": "nobody@example.org", "password": "x"}}}
+    assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid token")
+
+
+def test_another_users_token_is_invalid_credentials(testapp, user, other_user):
+    body = {"auth": {"passwordCredentials": {"username": user.uuid, "password": other_user.token}}}
     assert_fault(authenticate(testapp, body), "unauthorized", 401, "Invalid credentials")
 
 

@@ -1,5 +1,5 @@
 """``snf-pyr-manage``: identity commands print JSON, refuse with exit 1."""
-from ..helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 
 def test_user_add_then_authenticate(manage, testapp):
@@ -59,7 +59,7 @@ def test_user_modify_password_then_log_in(manage, testapp):
     created = manage("user-add", "--email", "a@x.org", "--first-name", "A", "--last-name", "B")
     login = {"auth": {"passwordCredentials": {"username": "a@x.org", "password": "n3w"}}}
     assert_fault(post_json(testapp, "/identity/v2.0/tokens", login), "unauthorized", 401,
-                 "Invalid credentials")
+                 "Invalid token")
     manage("user-modify", created["uuid"], "--password", "n3w")
     res = post_json(testapp, "/identity/v2.0/tokens", login, status=200)
     assert res.json["access"]["user"]["id"] == created["uuid"]

@@ -1,7 +1,7 @@
 """UI helpers: get_services and get_menu, JSON and JSONP (D1, D2)."""
 import json
 
-from ..helpers import assert_fault
+from tests.helpers import assert_fault
 
 
 def test_get_services(testapp):

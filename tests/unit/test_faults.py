@@ -13,7 +13,6 @@ from synnefo_pyr.renderers import fault_response
     (faults.BadRequest, "badRequest", 400),
     (faults.Unauthorized, "unauthorized", 401),
     (faults.Forbidden, "forbidden", 403),
-    (faults.ResizeNotAllowed, "resizeNotAllowed", 403),
     (faults.ItemNotFound, "itemNotFound", 404),
     (faults.Conflict, "conflict", 409),
     (faults.BuildInProgress, "buildInProgress", 409),

@@ -1,19 +1,26 @@
-"""Quota settings: ini keys name built-in resources only."""
+"""Quota settings: ini keys name declared resources only."""
 import pytest
 
-from synnefo_pyr.quotas import BUILTIN_BY_NAME, parse_settings
+from synnefo_pyr import errors
+from synnefo_pyr.compute import RESOURCES as COMPUTE_RESOURCES
+from synnefo_pyr.network import RESOURCES as NETWORK_RESOURCES
+from synnefo_pyr.quotas import DEFAULT_LIMIT_PREFIX
+from synnefo_pyr.quotas.registry import parse_default_limits, with_default_limits
+
+DECLARED = COMPUTE_RESOURCES + NETWORK_RESOURCES
 
 
-def test_ini_limits_override_the_builtin_defaults():
-    settings = parse_settings({
+def test_ini_limits_override_the_declared_defaults():
+    limits = parse_default_limits({
         "synnefo_pyr.quotas.default_limit.cyclades.vm": "3",
         "synnefo_pyr.quotas.default_limit.cyclades.cpu": "",
         "synnefo_pyr.other": "x",
-    })
-    assert settings.default_limits == {"cyclades.vm": 3}
-    specs = {spec.name: spec for spec in settings.builtin_specs()}
+    }, DECLARED, DEFAULT_LIMIT_PREFIX)
+    assert limits == {"cyclades.vm": 3}
+    specs = {spec.name: spec for spec in with_default_limits(DECLARED, limits)}
+    declared = {spec.name: spec for spec in DECLARED}
     assert specs["cyclades.vm"].default_limit == 3
-    assert specs["cyclades.cpu"].default_limit == BUILTIN_BY_NAME["cyclades.cpu"].default_limit
+    assert specs["cyclades.cpu"].default_limit == declared["cyclades.cpu"].default_limit
 
 
 @pytest.mark.parametrize("key, value", [
@@ -23,14 +30,14 @@ def test_ini_limits_override_the_builtin_defaults():
     ("synnefo_pyr.quotas.default_limit.cyclades.vm", str(2 ** 63)),
 ])
 def test_bad_ini_limits_are_refused(key, value):
-    with pytest.raises(ValueError):
-        parse_settings({key: value})
+    with pytest.raises(errors.Invalid):
+        parse_default_limits({key: value}, DECLARED, DEFAULT_LIMIT_PREFIX)
 
 
-def test_builtin_resources_leave_room():
+def test_declared_resources_leave_room():
     gib = 1024 ** 3
-    limits = {name: spec.default_limit for name, spec in BUILTIN_BY_NAME.items()}
+    limits = {spec.name: spec.default_limit for spec in DECLARED}
     assert limits["cyclades.vm"] >= 10 and limits["cyclades.cpu"] >= 40
     assert limits["cyclades.ram"] >= 40 * gib and limits["cyclades.disk"] >= 400 * gib
     assert limits["cyclades.network.private"] >= 5
-    assert {spec.service for spec in BUILTIN_BY_NAME.values()} == {"cyclades_compute"}
+    assert {spec.service for spec in DECLARED} == {"cyclades_compute"}

@@ -4,9 +4,7 @@ import xml.etree.ElementTree as ET
 
 from pyramid.testing import DummyRequest
 
-from synnefo_pyr.serialization import (
-    dump_xml, isoformat, parse_isoformat, requested_format,
-)
+from synnefo_pyr.serialization import dump_xml, isoformat, parse_isoformat, requested_format
 
 
 def test_requested_format_order():

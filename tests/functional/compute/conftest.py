@@ -10,21 +10,15 @@
 
 import pytest
 
-from synnefo_pyr import image_registry, quotas
+from synnefo_pyr.images import registry as image_registry
 from synnefo_pyr.backend.worker import run_pending
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import Flavor, Network
+from synnefo_pyr.compute.models import Flavor
+from synnefo_pyr.network.models import Network
 
-from ...helpers import post_json
+from tests.helpers import post_json
 
 COMPUTE = "/compute/v2.0"
-
-
-@pytest.fixture(autouse=True)
-def _quota_resources(registry):
-    # Tables are emptied after each test: put the built-in resources back.
-    with session_scope(registry) as db:
-        quotas.register_builtin_resources(db, registry.quota_settings, overwrite_limits=True)
 
 
 def make_flavor(registry, cpu=1, ram=1024, disk=20, disk_template="drbd", deleted=False):

@@ -8,15 +8,16 @@ import pytest
 import webtest
 from sqlalchemy import func, select
 
-from synnefo_pyr import quotas
-from synnefo_pyr.backend.outcomes import server_provisions
+from synnefo_pyr.quotas import engine as quotas
+from synnefo_pyr.compute.lifecycle import server_provisions
 from synnefo_pyr.backend.worker import run_pending
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import BackendJob, Flavor, Server
+from synnefo_pyr.backend.models import BackendJob
+from synnefo_pyr.compute.models import Flavor, Server
 from synnefo_pyr.scripts import worker as worker_script
 
-from ...helpers import assert_fault, post_json
-from .conftest import COMPUTE
+from tests.helpers import assert_fault, post_json
+from tests.functional.compute.conftest import COMPUTE
 
 
 def jobs(registry):
@@ -47,7 +48,7 @@ def test_jobs_of_a_rolled_back_create_are_gone(create_server, user, registry):
 
 
 def test_steps_wait_for_their_delay(make_app, user, flavor, image, public_network, registry):
-    app = make_app(**{"synnefo_pyr.backend.build_seconds": "0.5"})
+    app = make_app(**{"synnefo_pyr.backend.driver.build_seconds": "0.5"})
     client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "cloud.example.org"})
     body = {"server": {"name": "slow", "imageRef": image, "flavorRef": flavor}}
     server_id = post_json(client, f"{COMPUTE}/servers", body, headers=user.headers, status=202).json["server"]["id"]
@@ -208,10 +209,10 @@ class CountingDriver:
     def __getattr__(self, name):
         method = getattr(self.inner, name)
 
-        def counted(ctx, *args):
+        def counted(task, *args):
             with self.lock:
-                self.calls[(ctx.job.id, ctx.step)] += 1
-            return method(ctx, *args)
+                self.calls[(task.job_id, task.step)] += 1
+            return method(task, *args)
 
         return counted
 

@@ -1,6 +1,6 @@
 """Flavors (I1-I4)."""
-from ...helpers import assert_fault
-from .conftest import COMPUTE, make_flavor
+from tests.helpers import assert_fault
+from tests.functional.compute.conftest import COMPUTE, make_flavor
 
 
 def test_list_flavors_by_id_without_deleted(testapp, user, registry):

@@ -1,5 +1,5 @@
 """``snf-pyr-manage`` compute commands."""
-from .conftest import COMPUTE
+from tests.functional.compute.conftest import COMPUTE
 
 
 def test_flavor_create_list_modify(manage, testapp, user):

@@ -5,9 +5,10 @@ import contextlib
 from sqlalchemy import event
 
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import NIC, Diagnostic, Server, ServerMetadata
+from synnefo_pyr.network.models import NIC
+from synnefo_pyr.compute.models import Diagnostic, Server, ServerMetadata
 
-from .conftest import COMPUTE
+from tests.functional.compute.conftest import COMPUTE
 
 
 def add_servers(registry, user_uuid, flavor_id, network_id, image_id, count, start=0):

@@ -2,10 +2,10 @@
 import pytest
 
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import Server
+from synnefo_pyr.compute.models import Server
 
-from ...helpers import assert_fault, post_json
-from .conftest import COMPUTE, make_flavor
+from tests.helpers import assert_fault, post_json
+from tests.functional.compute.conftest import COMPUTE, make_flavor
 
 
 def action(testapp, user, server_id, body, status="*"):
@@ -167,7 +167,7 @@ def test_firewall_profile(active, testapp, user):
 
 
 def test_firewall_profile_without_a_public_nic_is_404(create_server, testapp, user, registry, run_jobs):
-    from synnefo_pyr.models.compute import Network
+    from synnefo_pyr.network.models import Network
 
     with session_scope(registry) as db:
         network = Network(name="mine", type="MAC_FILTERED", user_uuid=user.uuid, cidr="192.168.0.0/24")

@@ -8,12 +8,12 @@ from xml.etree import ElementTree
 import pytest
 from webob import Request
 
-from synnefo_pyr import quotas
+from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import Network
+from synnefo_pyr.network.models import Network
 
-from ...helpers import assert_fault, post_json
-from .conftest import COMPUTE, make_flavor
+from tests.helpers import assert_fault, post_json
+from tests.functional.compute.conftest import COMPUTE, make_flavor
 
 NS = "http://docs.openstack.org/compute/api/v1.1"
 
@@ -43,8 +43,9 @@ def test_create_answers_202_with_the_new_server(create_server, user, image, flav
     assert server["image"]["id"] == image
     assert [link["rel"] for link in server["image"]["links"]] == ["self", "bookmark", "alternate"]
     assert server["image"]["links"][2]["href"] == f"http://cloud.example.org/image/v1.0/images/{image}"
-    # The image's OS and users come along with the request's metadata.
-    assert server["metadata"] == {"role": "web", "OS": "debian", "users": "root"}
+    # Exactly what was sent: the image's OS and users properties stay the
+    # image's (behaviours.md preface, item 7).
+    assert server["metadata"] == {"role": "web"}
     password = server["adminPass"]
     assert len(password) == 10 and password.isalnum()
     assert any(c.islower() for c in password) and any(c.isupper() for c in password)
@@ -102,7 +103,7 @@ def test_create_with_unknown_or_deleted_flavor_is_404(create_server, user, regis
 
 
 def test_create_with_an_invisible_image_is_404(create_server, user, other_user, registry):
-    from synnefo_pyr import image_registry
+    from synnefo_pyr.images import registry as image_registry
 
     with session_scope(registry) as db:
         private = image_registry.register(db, name="mine", owner=other_user.uuid,
@@ -254,8 +255,16 @@ def test_list_in_detail(create_server, user, testapp, run_jobs):
     assert server["security_groups"] == [{"name": "default"}]
 
 
+def test_metadata_is_never_copied_from_the_image(create_server, user, testapp):
+    bare = create_server(user, name="bare")
+    assert bare["metadata"] == {}
+    assert testapp.get(f"{COMPUTE}/servers/{bare['id']}/metadata", headers=user.headers).json == {"metadata": {}}
+    own = create_server(user, name="own", metadata={"OS": "windows"})
+    assert own["metadata"] == {"OS": "windows"}
+
+
 def test_list_in_xml(create_server, user, testapp, run_jobs):
-    created = create_server(user, name="xml")
+    created = create_server(user, name="xml", metadata={"OS": "debian"})
     run_jobs()
     res = testapp.get(f"{COMPUTE}/servers.xml", headers=user.headers)
     root = ElementTree.fromstring(res.body)
@@ -427,7 +436,7 @@ def test_rename_of_a_deleted_server_is_400(create_server, user, testapp, run_job
 
 
 def suspend(registry, server_id, value=True):
-    from synnefo_pyr.models.compute import Server
+    from synnefo_pyr.compute.models import Server
 
     with session_scope(registry) as db:
         db.get(Server, server_id).suspended = value

@@ -1,6 +1,6 @@
 """Compute versions and extensions (E1-E5)."""
-from ...helpers import assert_fault, post_json
-from .conftest import COMPUTE
+from tests.helpers import assert_fault, post_json
+from tests.functional.compute.conftest import COMPUTE
 
 
 def test_version_document_without_token_at_both_spellings(testapp):

@@ -3,9 +3,9 @@ from datetime import timedelta
 
 import pytest
 
-from synnefo_pyr import image_registry
+from synnefo_pyr.images import registry as image_registry
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.images import Image
+from synnefo_pyr.images.models import Image
 
 IMAGES = "/image/v1.0/images"
 COMPUTE_IMAGES = "/compute/v2.0/images"

@@ -7,8 +7,8 @@ import pytest
 
 from synnefo_pyr.serialization import parse_isoformat
 
-from ...helpers import assert_fault, post_json
-from .conftest import COMPUTE_IMAGES, IMAGES
+from tests.helpers import assert_fault, post_json
+from tests.functional.images.conftest import COMPUTE_IMAGES, IMAGES
 
 DETAIL_KEYS = {"id", "name", "status", "progress", "created", "updated", "user_id", "tenant_id",
                "links", "metadata"}

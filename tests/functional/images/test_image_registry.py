@@ -2,7 +2,9 @@
 calls ``find_visible``)."""
 import pytest
 
-from synnefo_pyr import image_registry
+from synnefo_pyr import errors
+
+from synnefo_pyr.images import registry as image_registry
 from synnefo_pyr.db import session_scope
 
 
@@ -36,7 +38,7 @@ def test_register_validates(registry, user):
                        {"size": "many"}, {"size": 2**63}, {"properties": {"k": 1}},
                        {"location": "pithos://a/c/" + "o" * 1024}):
             args = dict(dict(name="n", owner=user.uuid, location="pithos://a/c/o"), **kwargs)
-            with pytest.raises(image_registry.InvalidImage):
+            with pytest.raises(errors.Invalid):
                 image_registry.register(db, **args)
 
 

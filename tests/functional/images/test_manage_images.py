@@ -3,7 +3,7 @@ show of an image registered that way (the README's walk-through)."""
 
 import pytest
 
-from .conftest import COMPUTE_IMAGES, IMAGES
+from tests.functional.images.conftest import COMPUTE_IMAGES, IMAGES
 
 
 def test_register_then_see_it_through_both_apis(manage, testapp, user, other_user):

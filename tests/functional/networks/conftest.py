@@ -3,9 +3,9 @@ the database, as the servers API and ``snf-pyr-manage`` would make them."""
 import pytest
 from sqlalchemy import select
 
-from synnefo_pyr import networking
+from synnefo_pyr.network import services as networking
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import Flavor, Server
+from synnefo_pyr.compute.models import Flavor, Server
 from synnefo_pyr.schemas.networks import validate_subnets
 
 
@@ -53,4 +53,4 @@ def data(registry):
 
 # CORE's fixtures (flavor, image, public_network, run_jobs, create_server...),
 # as the compute contract offers them.
-from ..compute.conftest import *  # noqa: E402,F401,F403
+from tests.functional.compute.conftest import *  # noqa: E402,F401,F403

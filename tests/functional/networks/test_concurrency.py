@@ -7,11 +7,12 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from synnefo_pyr import networking
+from synnefo_pyr.network import services as networking
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import NIC, Network, Server
+from synnefo_pyr.network.models import NIC, Network
+from synnefo_pyr.compute.models import Server
 
-from ...helpers import post_json
+from tests.helpers import post_json
 
 THREADS = 12
 
@@ -48,7 +49,7 @@ def test_concurrent_public_nics_get_distinct_addresses(registry, data, user, db_
 
     def attach(i):
         with session_scope(registry) as db:
-            networking.attach_public_nic(db, db.get(Server, servers[i]))
+            networking.attach_public_nic(db, db.get(Server, servers[i]), registry.network_settings.mac_prefix)
 
     run_together(THREADS, attach)
     found = nics_of(registry, public)
@@ -75,7 +76,7 @@ def test_concurrent_add_actions_fill_a_small_network_exactly(app, registry, data
         statuses[i] = res.status_int
 
     run_together(len(servers), add)
-    assert sorted(statuses) == [202] * 13 + [503] * 3
+    assert sorted(statuses) == [202] * 13 + [409] * 3
     found = nics_of(registry, net)
     assert len({ipv4 for ipv4, _ in found}) == len(found) == 13
     with session_scope(registry) as db:

@@ -2,9 +2,9 @@
 a server plugs its public NIC, ``add`` / ``remove`` connect and disconnect
 it from private networks, deleting it gives its addresses back."""
 
-from synnefo_pyr.models.meta import utcnow
+from synnefo_pyr.orm import utcnow
 
-from ...helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 COMPUTE = "/compute/v2.0"
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from synnefo_pyr import quotas
+from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
 
 

@@ -5,11 +5,13 @@ import json
 import pytest
 from sqlalchemy import select
 
-from synnefo_pyr.backend.queue import payload_of
+from synnefo_pyr.backend.jobs import payload_of
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import NIC, BackendJob, Server
+from synnefo_pyr.network.models import NIC
+from synnefo_pyr.backend.models import BackendJob
+from synnefo_pyr.compute.models import Server
 
-from ...helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 BASE = "/compute/v2.0/networks"
 
@@ -137,12 +139,14 @@ def test_add_refused_by_the_server_state(testapp, registry, user, data, changes,
     assert nics(registry, server) == [] and jobs(registry) == []
 
 
-def test_a_full_network_is_503_and_changes_nothing(testapp, registry, user, data):
+def test_a_full_network_is_409_and_changes_nothing(testapp, registry, user, data):
+    """As creating a server on it (F11) and as the network service answers
+    (behaviours-network.md): a full network is a conflict, not an outage."""
     net = data.private_network(user, cidr="10.6.0.0/30", gateway="10.6.0.1")
     first, second = data.server(user, name="a"), data.server(user, name="b")
     action(testapp, user, net, {"add": {"serverRef": first}})
-    res = action(testapp, user, net, {"add": {"serverRef": second}}, status=503)
-    assert_fault(res, "serviceUnavailable", 503)
+    res = action(testapp, user, net, {"add": {"serverRef": second}}, status=409)
+    assert_fault(res, "conflict", 409, "No more IP addresses available")
     assert nics(registry, second) == [] and server_task(registry, second) is None
     assert len(jobs(registry)) == 1
 

@@ -5,9 +5,17 @@ import ipaddress
 import pytest
 from sqlalchemy import select
 
-from synnefo_pyr import faults, networking
+from synnefo_pyr import errors
+from synnefo_pyr.network import allocation
+from synnefo_pyr.network import services as networking
+from synnefo_pyr.views.compute import render
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import NIC, MacCounter, Network, Server
+from synnefo_pyr.network.models import NIC, MacCounter, Network
+from synnefo_pyr.compute.models import Server
+from synnefo_pyr.settings import SettingsError
+
+#: The MAC prefix of the test application (the default of the ini files).
+MAC = "aa:00:00"
 
 
 def test_public_network_is_none_until_created(registry, data):
@@ -20,8 +28,8 @@ def test_public_network_is_none_until_created(registry, data):
 
 def test_attach_public_nic_without_public_network_is_503(registry, data, user):
     server_id = data.server(user)
-    with pytest.raises(faults.ServiceUnavailable), session_scope(registry) as db:
-        networking.attach_public_nic(db, db.get(Server, server_id))
+    with pytest.raises(errors.Unavailable), session_scope(registry) as db:
+        networking.attach_public_nic(db, db.get(Server, server_id), MAC)
 
 
 def test_attach_public_nic_allocates_mac_ipv4_ipv6(registry, data, user):
@@ -29,19 +37,19 @@ def test_attach_public_nic_allocates_mac_ipv4_ipv6(registry, data, user):
     server_id = data.server(user)
     with session_scope(registry) as db:
         server = db.get(Server, server_id)
-        nic = networking.attach_public_nic(db, server)
+        nic = networking.attach_public_nic(db, server, MAC)
         assert (nic.index, nic.state, nic.api_id) == (0, "BUILD", f"nic-{server_id}-0")
         assert nic.mac == "aa:00:00:00:00:00"
         # .0 is the network, .1 the gateway.
         assert nic.ipv4 == "10.0.0.2"
         assert nic.ipv6 == "2001:db8:1:2:a800:ff:fe00:0"
-        second = networking.attach_public_nic(db, server)
+        second = networking.attach_public_nic(db, server, MAC)
         assert (second.index, second.mac, second.ipv4) == (1, "aa:00:00:00:00:01", "10.0.0.3")
 
 
 def test_eui64_matches_the_guide_example():
     # compute guide, List Server Addresses: aa:00:03:7a:84:bb -> ...:a800:3ff:fe7a:84bb
-    address = networking.eui64_address("2001:646:2ffc:1222::/64", "aa:00:03:7a:84:bb")
+    address = allocation.eui64_address("2001:646:2ffc:1222::/64", "aa:00:03:7a:84:bb")
     assert address == "2001:646:2ffc:1222:a800:3ff:fe7a:84bb"
     assert ipaddress.IPv6Address(address) in ipaddress.IPv6Network("2001:646:2ffc:1222::/64")
 
@@ -54,16 +62,16 @@ def test_addresses_skip_the_gateway_and_are_reused_once_freed(registry, data, us
     net_id = data.public_network(cidr="10.0.0.0/29", gateway="10.0.0.3")
     servers = [data.server(user, name=f"vm{i}") for i in range(5)]
     with session_scope(registry) as db:
-        given = [networking.attach_public_nic(db, db.get(Server, s)).ipv4 for s in servers]
+        given = [networking.attach_public_nic(db, db.get(Server, s), MAC).ipv4 for s in servers]
     # .0 network, .3 gateway, .7 broadcast
     assert given == ["10.0.0.1", "10.0.0.2", "10.0.0.4", "10.0.0.5", "10.0.0.6"]
     extra = data.server(user, name="extra")
-    with pytest.raises(faults.ServiceUnavailable), session_scope(registry) as db:
-        networking.attach_public_nic(db, db.get(Server, extra))
+    with pytest.raises(errors.Conflict), session_scope(registry) as db:
+        networking.attach_public_nic(db, db.get(Server, extra), MAC)
     with session_scope(registry) as db:
         networking.release_server_nics(db, db.get(Server, servers[1]))
     with session_scope(registry) as db:
-        assert networking.attach_public_nic(db, db.get(Server, extra)).ipv4 == "10.0.0.2"
+        assert networking.attach_public_nic(db, db.get(Server, extra), MAC).ipv4 == "10.0.0.2"
         assert db.get(Network, net_id).id == net_id
 
 
@@ -71,7 +79,7 @@ def test_a_network_without_cidr6_gives_no_ipv6(registry, data, user):
     data.public_network(cidr6=None)
     server_id = data.server(user)
     with session_scope(registry) as db:
-        assert networking.attach_public_nic(db, db.get(Server, server_id)).ipv6 is None
+        assert networking.attach_public_nic(db, db.get(Server, server_id), MAC).ipv6 is None
 
 
 def test_mac_prefix_comes_from_the_settings(make_app, data, user):
@@ -79,7 +87,7 @@ def test_mac_prefix_comes_from_the_settings(make_app, data, user):
     registry = make_app(**{"synnefo_pyr.network.mac_prefix": "02:1F"}).registry
     server_id = data.server(user)
     with session_scope(registry) as db:
-        macs = [networking.attach_public_nic(db, db.get(Server, server_id)).mac for _ in range(2)]
+        macs = [networking.attach_public_nic(db, db.get(Server, server_id), registry.network_settings.mac_prefix).mac for _ in range(2)]
     assert macs == ["02:1f:00:00:00:00", "02:1f:00:00:00:01"]
 
 
@@ -88,16 +96,16 @@ def test_macs_taken_under_an_overlapping_prefix_are_skipped(make_app, registry, 
     server_id = data.server(user)
     with session_scope(registry) as db:
         # aa:00:00:00:00:00 and :01, handed out under the default prefix.
-        first = [networking.attach_public_nic(db, db.get(Server, server_id)).mac for _ in range(2)]
+        first = [networking.attach_public_nic(db, db.get(Server, server_id), MAC).mac for _ in range(2)]
     wider = make_app(**{"synnefo_pyr.network.mac_prefix": "aa:00"}).registry
     with session_scope(wider) as db:
-        mac = networking.attach_public_nic(db, db.get(Server, server_id)).mac
+        mac = networking.attach_public_nic(db, db.get(Server, server_id), wider.network_settings.mac_prefix).mac
     assert first == ["aa:00:00:00:00:00", "aa:00:00:00:00:01"] and mac == "aa:00:00:00:00:02"
 
 
 @pytest.mark.parametrize("prefix", ["aa:00:00:00:00:00", "zz", "aa-00-00", "aa:0"])
 def test_invalid_mac_prefix_stops_the_application(make_app, prefix):
-    with pytest.raises(ValueError):
+    with pytest.raises(SettingsError):
         make_app(**{"synnefo_pyr.network.mac_prefix": prefix})
 
 
@@ -108,9 +116,9 @@ def test_exhausted_mac_prefix_is_503(make_app, data, user):
         db.add(MacCounter(prefix="02:00:00:00:00", next_value=255))
     server_id = data.server(user)
     with session_scope(registry) as db:
-        assert networking.attach_public_nic(db, db.get(Server, server_id)).mac == "02:00:00:00:00:ff"
-    with pytest.raises(faults.ServiceUnavailable), session_scope(registry) as db:
-        networking.attach_public_nic(db, db.get(Server, server_id))
+        assert networking.attach_public_nic(db, db.get(Server, server_id), registry.network_settings.mac_prefix).mac == "02:00:00:00:00:ff"
+    with pytest.raises(errors.Unavailable), session_scope(registry) as db:
+        networking.attach_public_nic(db, db.get(Server, server_id), registry.network_settings.mac_prefix)
 
 
 def test_life_cycle_hooks(registry, data, user):
@@ -119,14 +127,14 @@ def test_life_cycle_hooks(registry, data, user):
     server_id = data.server(user, operstate="BUILD")
     with session_scope(registry) as db:
         server = db.get(Server, server_id)
-        networking.attach_public_nic(db, server)
-        assert networking.server_attachments(server) == []
-        assert networking.server_addresses(server) == {}
+        networking.attach_public_nic(db, server, MAC)
+        assert render.server_attachments(server) == []
+        assert render.server_addresses(server) == {}
         networking.on_server_built(db, server)
         assert [n.state for n in server.nics] == ["ACTIVE"]
-        nic = networking.create_nic(db, server, db.get(Network, private))
+        nic = networking.create_nic(db, server, db.get(Network, private), MAC)
         networking.on_nic_connected(db, nic)
-        assert [a["network_id"] for a in networking.server_attachments(server)] == ["public", str(private)]
+        assert [a["network_id"] for a in render.server_attachments(server)] == ["public", str(private)]
         networking.on_nic_disconnected(db, nic)
     with session_scope(registry) as db:
         assert [(n.network_id, n.state) for n in nic_rows(db, server_id)] == [(public, "ACTIVE")]
@@ -140,7 +148,7 @@ def test_hooks_mark_the_network_updated(registry, data, user):
     server_id = data.server(user)
     with session_scope(registry) as db:
         before = db.get(Network, private).updated_at
-        nic = networking.create_nic(db, db.get(Server, server_id), db.get(Network, private))
+        nic = networking.create_nic(db, db.get(Server, server_id), db.get(Network, private), MAC)
         networking.on_nic_connected(db, nic)
     with session_scope(registry) as db:
         assert db.get(Network, private).updated_at > before
@@ -152,14 +160,14 @@ def test_server_attachments_and_addresses(registry, data, user):
     server_id = data.server(user)
     with session_scope(registry) as db:
         server = db.get(Server, server_id)
-        public_nic = networking.attach_public_nic(db, server)
-        private_nic = networking.create_nic(db, server, db.get(Network, private))
+        public_nic = networking.attach_public_nic(db, server, MAC)
+        private_nic = networking.create_nic(db, server, db.get(Network, private), MAC)
         networking.on_server_built(db, server)
         networking.set_firewall_profile(db, server, "PROTECTED")
     with session_scope(registry) as db:
         server = db.get(Server, server_id)
-        attachments = networking.server_attachments(server)
-        addresses = networking.server_addresses(server)
+        attachments = render.server_attachments(server)
+        addresses = render.server_addresses(server)
     assert attachments == [
         {"id": f"nic-{server_id}-0", "network_id": "public", "mac_address": public_nic.mac,
          "ipv4": "10.0.0.2", "ipv6": public_nic.ipv6, "OS-EXT-IPS:type": "fixed",
@@ -182,7 +190,7 @@ def test_rendering_issues_no_sql_once_nics_are_loaded(registry, data, user):
     server_id = data.server(user)
     with session_scope(registry) as db:
         server = db.get(Server, server_id)
-        networking.attach_public_nic(db, server)
+        networking.attach_public_nic(db, server, MAC)
         networking.on_server_built(db, server)
     statements = []
 
@@ -194,8 +202,8 @@ def test_rendering_issues_no_sql_once_nics_are_loaded(registry, data, user):
                             .options(selectinload(Server.nics))).one()
         event.listen(registry.dbengine, "before_cursor_execute", count)
         try:
-            networking.server_attachments(server)
-            networking.server_addresses(server)
+            render.server_attachments(server)
+            render.server_addresses(server)
         finally:
             event.remove(registry.dbengine, "before_cursor_execute", count)
     assert statements == []
@@ -207,14 +215,14 @@ def test_firewall_profile(registry, data, user):
     server_id = data.server(user)
     with session_scope(registry) as db:
         server = db.get(Server, server_id)
-        networking.attach_public_nic(db, server)
-        networking.create_nic(db, server, db.get(Network, private))
+        networking.attach_public_nic(db, server, MAC)
+        networking.create_nic(db, server, db.get(Network, private), MAC)
         assert networking.set_firewall_profile(db, server, "ENABLED").index == 0
         assert networking.set_firewall_profile(db, server, "DISABLED", f"nic-{server_id}-1").index == 1
-        with pytest.raises(faults.BadRequest):
+        with pytest.raises(errors.Invalid):
             networking.set_firewall_profile(db, server, "OPEN")
         for wrong in (f"nic-{server_id}-5", f"nic-{server_id + 1}-0", "eth0"):
-            with pytest.raises(faults.ItemNotFound):
+            with pytest.raises(errors.NotFound):
                 networking.set_firewall_profile(db, server, "ENABLED", wrong)
     with session_scope(registry) as db:
         assert [n.firewall_profile for n in nic_rows(db, server_id)] == ["ENABLED", "DISABLED"]
@@ -222,5 +230,5 @@ def test_firewall_profile(registry, data, user):
 
 def test_firewall_profile_without_public_nic_is_404(registry, data, user):
     server_id = data.server(user)
-    with pytest.raises(faults.ItemNotFound), session_scope(registry) as db:
+    with pytest.raises(errors.NotFound), session_scope(registry) as db:
         networking.set_firewall_profile(db, db.get(Server, server_id), "ENABLED")

@@ -6,12 +6,12 @@ from xml.etree import ElementTree
 
 import pytest
 
-from synnefo_pyr import quotas
+from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import NIC, Network
-from synnefo_pyr.models.meta import utcnow
+from synnefo_pyr.network.models import NIC, Network
+from synnefo_pyr.orm import utcnow
 
-from ...helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 BASE = "/compute/v2.0/networks"
 COMPUTE_NS = "{http://docs.openstack.org/compute/api/v1.1}"

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import event
 
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.models.compute import NIC, Network
+from synnefo_pyr.network.models import NIC, Network
 
 
 def make_networks(registry, data, user, count):

@@ -1,10 +1,10 @@
 """Commissions over HTTP (quota guide; behaviours.md C11-C16)."""
 import pytest
 
-from synnefo_pyr import quotas
+from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
 
-from ...helpers import assert_fault, post_json
+from tests.helpers import assert_fault, post_json
 
 ROOT = "/account/v1.0"
 

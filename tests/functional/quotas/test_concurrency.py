@@ -6,10 +6,11 @@ import threading
 import pytest
 import webtest
 
-from synnefo_pyr import faults, quotas
+from synnefo_pyr import errors
+from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
 
-from ...helpers import post_json
+from tests.helpers import post_json
 
 pytestmark = pytest.mark.postgresql_only
 
@@ -52,7 +53,7 @@ def test_engine_charges_race_on_first_use(registry, db_kind, user):
 
     results = race(charge)
     won = [r for r in results if isinstance(r, int)]
-    refused = [r for r in results if isinstance(r, faults.OverLimit)]
+    refused = [r for r in results if isinstance(r, errors.QuotaExceeded)]
     assert len(won) == 10 and len(refused) == RACERS - 10, results
     usage = usage_of(registry, user.uuid)
     assert usage["cyclades.vm"] == {"limit": 10, "usage": 10, "pending": 0}
@@ -76,7 +77,7 @@ def test_engine_multi_holder_commissions_do_not_deadlock(registry, db_kind, user
     results = race(issue)
     won = [r for r in results if isinstance(r, int)]
     assert len(won) == 7, results
-    assert all(isinstance(r, (int, faults.OverLimit)) for r in results), results
+    assert all(isinstance(r, (int, errors.QuotaExceeded)) for r in results), results
     # A pending usage counts against the limit as well.
     assert usage_of(registry, user.uuid)["cyclades.vm"] == {"limit": 7, "usage": 7, "pending": 7}
     assert usage_of(registry, other_user.uuid)["cyclades.vm"]["usage"] == 7

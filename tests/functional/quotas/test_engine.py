@@ -2,7 +2,8 @@
 compute service calls it in-process."""
 import pytest
 
-from synnefo_pyr import faults, quotas
+from synnefo_pyr import errors, faults
+from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
 
 GiB = 1024 ** 3
@@ -43,10 +44,10 @@ def test_charge_over_limit_names_everything(db, user):
     with db() as s:
         quotas.set_limit(s, user.uuid, "cyclades.vm", 2)
         quotas.charge(s, user.uuid, {"cyclades.vm": 2})
-    with db() as s, pytest.raises(faults.OverLimit) as raised:
+    with db() as s, pytest.raises(errors.QuotaExceeded) as raised:
         quotas.charge(s, user.uuid, {"cyclades.vm": 1, "cyclades.cpu": 1})
     fault = raised.value
-    assert fault.code == 413
+    assert faults.from_error(fault, "account").code == 413
     assert fault.message == "Resource Limit Exceeded for your account."
     assert fault.details == ("Limit for resource 'Virtual Machine' exceeded for your account. "
                              "Available: 0, Requested: 1")
@@ -70,15 +71,15 @@ def test_force_exceeds_the_limit(db, user):
 
 
 def test_release_below_zero_is_refused(db, user):
-    with db() as s, pytest.raises(faults.OverLimit) as raised:
+    with db() as s, pytest.raises(errors.QuotaExceeded) as raised:
         quotas.charge(s, user.uuid, {"cyclades.vm": -1})
     assert raised.value.data["data"]["name"] == "NoQuantityError"
 
 
 def test_unknown_resource_or_holder(db, user):
-    with db() as s, pytest.raises(faults.ItemNotFound):
+    with db() as s, pytest.raises(errors.NotFound):
         quotas.charge(s, user.uuid, {"cyclades.nothing": 1})
-    with db() as s, pytest.raises(faults.ItemNotFound):
+    with db() as s, pytest.raises(errors.NotFound):
         quotas.charge(s, "no-such-user", {"cyclades.vm": 1})
 
 

@@ -2,7 +2,7 @@
 
 
 
-from ...helpers import post_json
+from tests.helpers import post_json
 
 ROOT = "/account/v1.0"
 

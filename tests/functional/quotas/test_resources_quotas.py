@@ -1,10 +1,12 @@
 """GET /resources, /quotas and /service_quotas (quota guide; behaviours.md C8-C10)."""
 import pytest
 
-from synnefo_pyr import quotas
+from synnefo_pyr.quotas import engine as quotas
+from synnefo_pyr.quotas import registry as quota_registry
+from synnefo_pyr.settings import SettingsError
 from synnefo_pyr.db import session_scope
 
-from ...helpers import assert_fault
+from tests.helpers import assert_fault
 
 ROOT = "/account/v1.0"
 GiB = 1024 ** 3
@@ -14,7 +16,7 @@ BUILTIN = {"cyclades.vm", "cyclades.cpu", "cyclades.total_cpu", "cyclades.ram",
 
 def add_resource(registry, name, service, limit, api_visible=True):
     with session_scope(registry) as db:
-        quotas.add_resource(db, name, service, limit, description=name, api_visible=api_visible)
+        quota_registry.add_resource(db, name, service, limit, description=name, api_visible=api_visible)
 
 
 def test_resources_need_no_token(testapp):
@@ -137,7 +139,7 @@ def test_ini_default_limits(make_app, registry, user):
 
 
 def test_unknown_ini_resource_is_an_error(make_app):
-    with pytest.raises(ValueError):
+    with pytest.raises(SettingsError, match="cyclades.nothing"):
         make_app(**{"synnefo_pyr.quotas.default_limit.cyclades.nothing": "3"})
 
 
@@ -151,7 +153,7 @@ def explode(*args, **kwargs):
 def test_internal_failure_is_500(testapp, factory, user, monkeypatch, path, engine_call):
     headers = {"/quotas": user.headers,
                "/service_quotas": {"X-Auth-Token": factory.component()}}.get(path, {})
-    monkeypatch.setattr(quotas, engine_call, explode)
+    monkeypatch.setattr(quota_registry if engine_call == "list_resources" else quotas, engine_call, explode)
     res = testapp.get(ROOT + path, headers=headers, status=500)
     assert_fault(res, "internalServerError", 500, "Unexpected error")
 

@@ -1,0 +1,270 @@
+"""Compute servers: loading, creating, changing and deleting them.
+
+Everything that changes a server happens in the caller's transaction: the
+row, its NICs, the quota charge and the backend job commit together or not
+at all. The state rules and the backend actions are ``lifecycle``'s.
+"""
+import secrets
+import string
+from dataclasses import asdict, dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from synnefo_pyr import errors
+from synnefo_pyr.backend import jobs
+from synnefo_pyr.compute import lifecycle
+from synnefo_pyr.compute.models import Flavor, Server, ServerMetadata
+from synnefo_pyr.images import registry as images
+from synnefo_pyr.network import services as networks
+from synnefo_pyr.orm import utcnow
+
+
+@dataclass(frozen=True)
+class ServerRequest:
+    """What a new server is made of (the compute guide's Create Server)."""
+
+    name: str
+    image_id: str
+    flavor_id: int | None
+    metadata: dict = field(default_factory=dict)
+    personality: list = field(default_factory=list)
+    #: Network ids (``public`` or a number) to join; ``None``: the public one.
+    networks: list | None = None
+
+
+# --- loading -------------------------------------------------------------
+
+
+def _eager(query):
+    # A constant number of statements whatever the number of servers:
+    # servers (+ flavor, joined), then one SELECT ... IN per collection.
+    return query.options(
+        selectinload(Server.metadata_items),
+        selectinload(Server.nics),
+        selectinload(Server.diagnostics),
+    )
+
+
+def load_server(dbsession, server_id):
+    """Any server by id, whoever owns it, deleted ones too; ``None`` for
+    no id or no such server."""
+    if server_id is None:
+        return None
+    return dbsession.scalars(_eager(select(Server).where(Server.id == server_id))).first()
+
+
+def list_servers(dbsession, user_uuid, changes_since=None):
+    """The user's servers by id; with ``changes_since``, those updated since
+    then, deleted ones included (F3), else only live ones."""
+    query = select(Server).where(Server.user_uuid == user_uuid).order_by(Server.id)
+    if changes_since is None:
+        query = query.where(Server.deleted.is_(False))
+    else:
+        query = query.where(Server.updated_at >= changes_since)
+    return list(dbsession.scalars(_eager(query)))
+
+
+def find_flavor(dbsession, flavor_id):
+    """A live flavor to build or resize with (``flavor_id`` already parsed;
+    ``None`` names nothing)."""
+    flavor = dbsession.get(Flavor, flavor_id) if flavor_id is not None else None
+    if flavor is None or flavor.deleted:
+        raise errors.NotFound("Flavor not found.")
+    return flavor
+
+
+def list_flavors(dbsession):
+    return list(dbsession.scalars(select(Flavor).where(Flavor.deleted.is_(False)).order_by(Flavor.id)))
+
+
+# --- creating ------------------------------------------------------------
+
+
+def random_password(length=10):
+    """``adminPass``: letters and digits, at least one lower, upper, digit."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        password = "".join(secrets.choice(alphabet) for _ in range(length))
+        if (any(c.islower() for c in password) and any(c.isupper() for c in password)
+                and any(c.isdigit() for c in password)):
+            return password
+
+
+def create_server(dbsession, user_uuid, spec, mac_prefix):
+    """Create a server from a ``ServerRequest``; returns ``(server,
+    admin_password)``. Its metadata is exactly what the client sent
+    (behaviours.md preface, item 7)."""
+    flavor = find_flavor(dbsession, spec.flavor_id)
+    image = images.find_visible(dbsession, user_uuid, spec.image_id)
+    if image is None:
+        raise errors.NotFound("Image not found.")
+    joined = None if spec.networks is None else [
+        networks.find_joinable(dbsession, user_uuid, network_id) for network_id in spec.networks
+    ]
+    server = Server(
+        user_uuid=user_uuid, name=spec.name, flavor=flavor, image_id=image.id,
+        operstate="BUILD", build_progress=0,
+    )
+    # Charged first: over quota, nothing else is attempted.
+    lifecycle.charge(dbsession, server, "create")
+    server.metadata_items = [ServerMetadata(key=k, value=v) for k, v in sorted(spec.metadata.items())]
+    server.nics = []
+    server.diagnostics = []
+    dbsession.add(server)
+    dbsession.flush()
+    if joined is None:
+        networks.attach_public_nic(dbsession, server, mac_prefix)
+    else:
+        for network in joined:
+            networks.create_nic(dbsession, server, network, mac_prefix)
+    lifecycle.begin(dbsession, server, "create", check=False, charged=True,
+                    personality=spec.personality)
+    return server, random_password()
+
+
+# --- changing ------------------------------------------------------------
+
+
+def start(dbsession, server):
+    lifecycle.begin(dbsession, server, "start")
+
+
+def shutdown(dbsession, server):
+    lifecycle.begin(dbsession, server, "shutdown")
+
+
+def reboot(dbsession, server, hard):
+    lifecycle.begin(dbsession, server, "reboot", hard=hard)
+
+
+def resize(dbsession, server, flavor_id):
+    """H9: a stopped server moves to a flavor with the same disk."""
+    action = lifecycle.ACTIONS["resize"]
+    lifecycle.check_may_start(server, "resize", action.required_state)
+    flavor = find_flavor(dbsession, flavor_id)
+    old = server.flavor
+    if flavor.id == old.id:
+        raise errors.Invalid("Server already has this flavor.")
+    if flavor.disk != old.disk:
+        raise errors.Invalid("Cannot resize to a flavor with a different disk size.")
+    if flavor.disk_template != old.disk_template:
+        raise errors.Invalid("Cannot resize to a flavor with a different disk template.")
+    spec = lifecycle.flavor_spec(flavor)
+    lifecycle.begin(dbsession, server, "resize", check=False, flavor=asdict(spec))
+
+
+def console(driver, server, console_type):
+    """H7: only ``vnc``, only on an ACTIVE server (400 otherwise, BUILD too)."""
+    if console_type != "vnc":
+        raise errors.Invalid("Console type must be 'vnc'.")
+    lifecycle.check_changeable(server)
+    if lifecycle.api_status(server) != "ACTIVE":
+        raise errors.Invalid("Server not in ACTIVE state.")
+    return driver.console(lifecycle.server_spec(server), console_type)
+
+
+def _server_to_change(dbsession, server_id, user_uuid, action):
+    """The user's server, if ``action`` may run on it now (H5, H6).
+
+    Row-locked, so that of two actions sent at once the second sees the
+    task the first set, and is refused, instead of connecting twice."""
+    server = None if server_id is None else dbsession.scalars(
+        select(Server).where(Server.id == server_id).with_for_update(of=Server)
+        .execution_options(populate_existing=True)
+    ).first()
+    if server is None or server.user_uuid != user_uuid:
+        raise errors.NotFound("Server not found.")
+    lifecycle.check_may_start(server, action)
+    return server
+
+
+def connect(dbsession, network, server_id, user_uuid, mac_prefix):
+    """Connect the user's server ``server_id`` to ``network`` (the compute
+    guide's ``add``): a new NIC, plugged in by the backend."""
+    networks.check_changeable(network)
+    server = _server_to_change(dbsession, server_id, user_uuid, "connect")
+    nic = networks.create_nic(dbsession, server, network, mac_prefix)
+    lifecycle.begin(dbsession, server, "connect", check=False, nic_id=nic.id)
+
+
+def disconnect(dbsession, network, server_id, user_uuid, attachment=None):
+    """Disconnect the user's server from ``network`` (``remove``): the NIC
+    named by ``attachment`` (``(server, index)``), or the server's only NIC
+    on it when the client named just the server (the guide's form)."""
+    networks.check_changeable(network)
+    server = _server_to_change(dbsession, server_id, user_uuid, "disconnect")
+    on_network = [nic for nic in server.nics if nic.network_id == network.id]
+    if attachment is not None:
+        on_network = [nic for nic in on_network if nic.index == attachment[1]]
+    if not on_network:
+        raise errors.NotFound("Attachment not found.")
+    if len(on_network) > 1:
+        raise errors.Invalid(
+            "Server has several attachments on this network",
+            "Name the one to remove with 'attachment'",
+        )
+    lifecycle.begin(dbsession, server, "disconnect", check=False, nic_id=on_network[0].id)
+
+
+def set_firewall_profile(dbsession, server, profile, nic_id):
+    lifecycle.check_may_start(server, "firewallProfile")
+    networks.set_firewall_profile(dbsession, server, profile, nic_id)
+    server.updated_at = utcnow()
+
+
+def rename(server, name):
+    lifecycle.check_changeable(server)
+    server.name = name
+    server.updated_at = utcnow()
+
+
+def delete(dbsession, server):
+    """F13: any state, BUILD included; the backend confirms later, and
+    only then is the quota released."""
+    lifecycle.check_changeable(server)
+    if server.task == "DESTROY":
+        raise errors.Invalid("Cannot perform 'delete' action while there is a pending 'destroying' action.")
+    jobs.cancel_pending(dbsession, server.id)
+    lifecycle.begin(dbsession, server, "destroy", check=False)
+
+
+# --- metadata ------------------------------------------------------------
+
+
+def metadata_of(server):
+    return {m.key: m.value for m in server.metadata_items}
+
+
+def metadata_item(server, key):
+    items = metadata_of(server)
+    if key not in items:
+        raise errors.NotFound("Metadata key not found.")
+    return {key: items[key]}
+
+
+def set_metadata(server, items):
+    """Set the given keys (G2/G6), keep the others."""
+    lifecycle.check_not_suspended(server)
+    existing = {m.key: m for m in server.metadata_items}
+    for key, value in items.items():
+        if key in existing:
+            existing[key].value = value
+        else:
+            server.metadata_items.append(ServerMetadata(key=key, value=value))
+    server.updated_at = utcnow()
+
+
+def delete_metadata_item(server, key):
+    lifecycle.check_not_suspended(server)
+    item = next((m for m in server.metadata_items if m.key == key), None)
+    if item is None:
+        raise errors.NotFound("Metadata key not found.")
+    server.metadata_items.remove(item)
+    server.updated_at = utcnow()
+
+
+def stats_of(server):
+    """F15: stats exist for live, unsuspended servers."""
+    lifecycle.check_changeable(server)
+    return server

@@ -1,0 +1,201 @@
+"""Users, tokens and components: the identity rules, independent of HTTP."""
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import func, select
+
+from synnefo_pyr import errors
+
+from synnefo_pyr.identity.crypto import check_password, hash_password, new_token, token_digest
+from synnefo_pyr.identity.models import AuthToken, Component, Role, User
+from synnefo_pyr.orm import utcnow
+
+DEFAULT_ROLE = "default"
+ADMIN_ROLE = "admin"
+
+
+@dataclass(frozen=True)
+class TokenLookup:
+    token: AuthToken | None = None
+    component: Component | None = None
+    #: Why the token does not authenticate (the 401 message), if it doesn't.
+    failure: str | None = None
+
+
+def _token_by_clear(dbsession, clear):
+    return dbsession.scalar(select(AuthToken).where(AuthToken.digest == token_digest(clear)))
+
+
+def resolve_token(dbsession, clear):
+    """What an ``X-Auth-Token`` stands for (B5, B11)."""
+    if not clear:
+        return TokenLookup(failure="Invalid token")
+    token = _token_by_clear(dbsession, clear)
+    if token is None:
+        component = dbsession.scalar(
+            select(Component).where(Component.token_digest == token_digest(clear))
+        )
+        if component is not None:
+            return TokenLookup(component=component)
+        return TokenLookup(failure="Invalid token")
+    if token.expires_at <= utcnow():
+        return TokenLookup(failure="Authentication expired")
+    if not token.user.is_active:
+        return TokenLookup(failure="User inactive")
+    return TokenLookup(token=token)
+
+
+def in_scope(scope, path):
+    """Whether ``path`` is an access token's ``scope`` or lies under it,
+    whole path segment by segment: a token scoped to ``/servers/1``
+    reaches ``/servers/1/ips`` but not ``/servers/10``. ``None`` (an
+    authentication token) reaches everything."""
+    if scope is None:
+        return True
+    base = scope.rstrip("/")
+    return path == base or path.startswith(base + "/")
+
+
+def find_access_token(dbsession, clear):
+    """A live scoped access token, or ``None`` (B13)."""
+    token = _token_by_clear(dbsession, clear) if clear else None
+    if token is None or not token.is_access_token or token.expires_at <= utcnow():
+        return None
+    if not token.user.is_active:
+        return None
+    return token
+
+
+def authenticate(dbsession, token, username=None, tenant=None, token_ttl=3600):
+    """Log in (identity guide, Authenticate; behaviours.md B4-B12):
+    ``token`` alone, or ``username`` (a uuid or an email) with ``token``
+    being the user's token or, beyond the guide, the account password,
+    which issues a fresh token of ``token_ttl`` seconds. Returns ``(clear
+    token, token row)``; raises ``Unauthenticated`` with the 401's message."""
+    found = resolve_token(dbsession, token)
+    # Access tokens are not for logging in (B12).
+    if found.token is not None and found.token.is_access_token:
+        found = TokenLookup(failure="Invalid token")
+    if username is None:
+        if found.token is None:
+            raise errors.Unauthenticated(found.failure or "Invalid token")
+        row = found.token
+    elif found.token is not None:
+        # A valid token, but another user's (B6).
+        if found.token.user.uuid != username:
+            raise errors.Unauthenticated("Invalid credentials")
+        row = found.token
+    elif found.failure not in (None, "Invalid token"):
+        # The user's token is known but expired, or the user inactive.
+        raise errors.Unauthenticated(found.failure)
+    else:
+        user = user_with_password(dbsession, username, token)
+        # An empty or unknown password is an unknown token (B5).
+        if user is None:
+            raise errors.Unauthenticated("Invalid token")
+        if not user.is_active:
+            raise errors.Unauthenticated("User inactive")
+        token, row = issue_token(dbsession, user, token_ttl)
+    if tenant and tenant != row.user.uuid:
+        raise errors.Invalid("Not conforming tenantName")
+    return token, row
+
+
+def issue_token(dbsession, user, ttl_seconds, scope=None):
+    """A new token for ``user``; returns ``(clear_token, row)``. The clear
+    token exists only in this return value."""
+    clear = new_token()
+    token = AuthToken(
+        digest=token_digest(clear),
+        user=user,
+        scope=scope,
+        expires_at=utcnow() + timedelta(seconds=ttl_seconds),
+    )
+    dbsession.add(token)
+    dbsession.flush()
+    return clear, token
+
+
+def role(dbsession, name):
+    existing = dbsession.scalar(select(Role).where(Role.name == name))
+    if existing is None:
+        existing = Role(name=name)
+        dbsession.add(existing)
+        dbsession.flush()
+    return existing
+
+
+def set_admin(dbsession, user, admin):
+    user.is_admin = admin
+    admin_role = role(dbsession, ADMIN_ROLE)
+    if admin and admin_role not in user.roles:
+        user.roles.append(admin_role)
+    if not admin and admin_role in user.roles:
+        user.roles.remove(admin_role)
+
+
+def create_user(dbsession, email, first_name="", last_name="", password=None, admin=False):
+    user = User(
+        email=email.strip(),
+        first_name=first_name,
+        last_name=last_name,
+        password_hash=hash_password(password) if password else None,
+        is_active=True,
+    )
+    user.roles.append(role(dbsession, DEFAULT_ROLE))
+    dbsession.add(user)
+    set_admin(dbsession, user, admin)
+    dbsession.flush()
+    return user
+
+
+def find_user(dbsession, uuid_or_email):
+    """A user by uuid, or by email (case-insensitive)."""
+    user = dbsession.scalar(select(User).where(User.uuid == uuid_or_email))
+    if user is None:
+        user = dbsession.scalar(
+            select(User).where(func.lower(User.email) == uuid_or_email.lower())
+        )
+    return user
+
+
+def user_with_password(dbsession, username, password):
+    user = find_user(dbsession, username)
+    if user is not None and check_password(password, user.password_hash):
+        return user
+    return None
+
+
+def create_component(dbsession, name, base_url, ui_url=None):
+    clear = new_token()
+    component = Component(name=name, base_url=base_url, ui_url=ui_url, token_digest=token_digest(clear))
+    dbsession.add(component)
+    dbsession.flush()
+    return component, clear
+
+
+def list_components(dbsession):
+    return list(dbsession.scalars(select(Component).order_by(Component.id)))
+
+
+def uuid_catalog(dbsession, uuids):
+    """``{uuid: username}`` for the known uuids; ``None`` means all users."""
+    query = select(User.uuid, User.email)
+    if uuids is not None:
+        if not uuids:
+            return {}
+        query = query.where(User.uuid.in_(uuids))
+    return {uuid: email for uuid, email in dbsession.execute(query)}
+
+
+def displayname_catalog(dbsession, names):
+    """``{name as sent: uuid}``, matching names case-insensitively (C4)."""
+    if names is None:
+        return {email: uuid for uuid, email in dbsession.execute(select(User.uuid, User.email))}
+    if not names:
+        return {}
+    wanted = {name.lower(): name for name in names}
+    rows = dbsession.execute(
+        select(User.uuid, User.email).where(func.lower(User.email).in_(list(wanted)))
+    )
+    return {wanted[email.lower()]: uuid for uuid, email in rows}

@@ -1,0 +1,137 @@
+"""Users, components and tokens."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from synnefo_pyr.identity import accounts
+from synnefo_pyr.identity.crypto import hash_password
+from synnefo_pyr.identity.models import Component, User
+from synnefo_pyr.orm import utcnow
+from synnefo_pyr.serialization import isoformat
+from synnefo_pyr import errors
+
+
+def user_dict(user):
+    return {
+        "uuid": user.uuid,
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "is_active": user.is_active,
+        "is_admin": user.is_admin,
+        "roles": [role.name for role in user.roles],
+        "created": isoformat(user.created_at),
+    }
+
+
+def _get_user(ctx, uuid):
+    user = accounts.find_user(ctx.dbsession, uuid)
+    if user is None:
+        raise errors.Invalid(f"No user {uuid!r}")
+    return user
+
+
+def user_add(args, ctx):
+    if accounts.find_user(ctx.dbsession, args.email) is not None:
+        raise errors.Invalid(f"A user with email {args.email!r} exists")
+    user = accounts.create_user(
+        ctx.dbsession, args.email, args.first_name, args.last_name,
+        password=args.password, admin=args.admin,
+    )
+    clear, token = accounts.issue_token(ctx.dbsession, user, ctx.registry.identity_settings.token_ttl)
+    return dict(user_dict(user), token=clear, token_expires=isoformat(token.expires_at))
+
+
+def user_list(args, ctx):
+    return [user_dict(u) for u in ctx.dbsession.scalars(select(User).order_by(User.id))]
+
+
+def user_show(args, ctx):
+    return user_dict(_get_user(ctx, args.uuid))
+
+
+def user_modify(args, ctx):
+    user = _get_user(ctx, args.uuid)
+    result = {}
+    if args.activate:
+        user.is_active = True
+    if args.deactivate:
+        user.is_active = False
+    if args.admin is not None:
+        accounts.set_admin(ctx.dbsession, user, args.admin)
+    if args.password:
+        user.password_hash = hash_password(args.password)
+    if args.renew_token or args.token_expires_in is not None:
+        ttl = args.token_expires_in if args.token_expires_in is not None else ctx.registry.identity_settings.token_ttl
+        if args.renew_token:
+            clear, token = accounts.issue_token(ctx.dbsession, user, ttl)
+            result.update(token=clear, token_expires=isoformat(token.expires_at))
+        else:
+            # Re-date the user's live authentication tokens.
+            expires = utcnow() + timedelta(seconds=ttl)
+            for token in user.tokens:
+                if token.scope is None:
+                    token.expires_at = expires
+            result["token_expires"] = isoformat(expires)
+    ctx.dbsession.flush()
+    return dict(user_dict(user), **result)
+
+
+def component_dict(component):
+    return {"name": component.name, "base_url": component.base_url, "ui_url": component.ui_url}
+
+
+def component_add(args, ctx):
+    exists = ctx.dbsession.scalar(select(Component).where(Component.name == args.name))
+    if exists is not None:
+        raise errors.Invalid(f"Component {args.name!r} exists")
+    component, clear = accounts.create_component(ctx.dbsession, args.name, args.base_url, args.ui_url)
+    return dict(component_dict(component), token=clear)
+
+
+def component_list(args, ctx):
+    return [component_dict(c) for c in ctx.dbsession.scalars(select(Component).order_by(Component.id))]
+
+
+def token_create(args, ctx):
+    user = _get_user(ctx, args.user)
+    clear, token = accounts.issue_token(ctx.dbsession, user, args.expires_in, scope=args.scope)
+    return {"token": clear, "user": user.uuid, "scope": token.scope, "expires": isoformat(token.expires_at)}
+
+
+def register(add):
+    p = add("user-add", user_add, "Create a user and issue its authentication token")
+    p.add_argument("--email", required=True)
+    p.add_argument("--first-name", required=True)
+    p.add_argument("--last-name", required=True)
+    p.add_argument("--password")
+    p.add_argument("--admin", action="store_true")
+
+    add("user-list", user_list, "List the users")
+
+    p = add("user-show", user_show, "Show a user")
+    p.add_argument("uuid")
+
+    p = add("user-modify", user_modify, "Change a user")
+    p.add_argument("uuid")
+    p.add_argument("--renew-token", action="store_true", help="issue a new token and print it")
+    state = p.add_mutually_exclusive_group()
+    state.add_argument("--activate", action="store_true")
+    state.add_argument("--deactivate", action="store_true")
+    admin = p.add_mutually_exclusive_group()
+    admin.add_argument("--admin", dest="admin", action="store_const", const=True, default=None)
+    admin.add_argument("--no-admin", dest="admin", action="store_const", const=False)
+    p.add_argument("--password")
+    p.add_argument("--token-expires-in", type=int, metavar="SECONDS")
+
+    p = add("component-add", component_add, "Register a service component and issue its token")
+    p.add_argument("name")
+    p.add_argument("--base-url", required=True)
+    p.add_argument("--ui-url")
+
+    add("component-list", component_list, "List the service components")
+
+    p = add("token-create", token_create, "Issue a scoped access token")
+    p.add_argument("--user", required=True)
+    p.add_argument("--scope", required=True)
+    p.add_argument("--expires-in", type=int, default=3600, metavar="SECONDS")

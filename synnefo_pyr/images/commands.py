@@ -1,0 +1,94 @@
+"""Images: register an image for a user, list the registry."""
+import uuid
+
+from sqlalchemy import select
+
+from synnefo_pyr.identity import accounts
+from synnefo_pyr.images import registry as image_registry
+from synnefo_pyr.images.models import Image
+from synnefo_pyr.serialization import isoformat
+from synnefo_pyr import errors
+
+
+def image_dict(image):
+    return {
+        "id": image.id,
+        "name": image.name,
+        "owner": image.owner,
+        "location": image.location,
+        "size": image.size,
+        "checksum": image.checksum,
+        "disk_format": image.disk_format,
+        "container_format": image.container_format,
+        "status": image.status,
+        "is_public": image.is_public,
+        "properties": image.properties,
+        "members": image.members,
+        "created": isoformat(image.created_at),
+        "updated": isoformat(image.updated_at),
+        "deleted": isoformat(image.deleted_at),
+    }
+
+
+def _properties(pairs):
+    properties = {}
+    for pair in pairs or ():
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise errors.Invalid(f"--property wants KEY=VALUE, not {pair!r}")
+        properties[key] = value
+    return properties
+
+
+def image_register(args, ctx):
+    user = accounts.find_user(ctx.dbsession, args.owner)
+    if user is None:
+        raise errors.Invalid(f"No user {args.owner!r}")
+    # Without a location the file gets a unique one in the owner's account,
+    # so that registering it again through the API finds this image.
+    location = args.location or f"pithos://{user.uuid}/images/{uuid.uuid4().hex}"
+    # The location is an image's key: one live image per file.
+    existing = image_registry.find_live_by_location(ctx.dbsession, location)
+    if existing is not None:
+        raise errors.Invalid(f"{location} is already registered as image {existing.id}")
+    image = image_registry.register(
+        ctx.dbsession,
+        name=args.name,
+        owner=user.uuid,
+        location=location,
+        public=args.public,
+        properties=_properties(args.property),
+        size=args.size,
+        checksum=args.checksum,
+        disk_format=args.disk_format,
+        container_format=args.container_format,
+    )
+    return image_dict(image)
+
+
+def image_list(args, ctx):
+    query = select(Image).order_by(Image.created_at, Image.id)
+    if not args.deleted:
+        query = query.where(Image.deleted_at.is_(None))
+    if args.owner:
+        query = query.where(Image.owner == args.owner)
+    return [image_dict(image) for image in ctx.dbsession.scalars(query)]
+
+
+def register(add):
+    p = add("image-register", image_register, "Register an image file for a user")
+    p.add_argument("--name", required=True)
+    p.add_argument("--owner", required=True, metavar="UUID", help="the owner's uuid (or email)")
+    p.add_argument("--public", action="store_true", help="readable by every user")
+    p.add_argument("--location", metavar="URL",
+                   help="pithos://<account>/<container>/<path> (default: a new path in the owner's account)")
+    p.add_argument("--property", action="append", metavar="KEY=VALUE",
+                   help="a free-form property; repeat for more")
+    p.add_argument("--size", type=int, default=0, metavar="BYTES")
+    p.add_argument("--checksum", default="", metavar="MD5")
+    p.add_argument("--disk-format", default="diskdump", choices=image_registry.DISK_FORMATS)
+    p.add_argument("--container-format", default="bare", choices=image_registry.CONTAINER_FORMATS)
+
+    p = add("image-list", image_list, "List the registered images")
+    p.add_argument("--owner", metavar="UUID")
+    p.add_argument("--deleted", action="store_true", help="include unregistered images")

@@ -1,0 +1,344 @@
+"""The image registry's rules, independent of HTTP: who sees an image,
+registering, updating, sharing and unregistering.
+
+Both the image service (views/image/) and the compute API
+(views/compute/images.py, and server creation) go through this module.
+Invalid input raises ``errors.Invalid``.
+"""
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import and_, exists, or_, select
+
+from synnefo_pyr import errors
+
+from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
+from synnefo_pyr.orm import utcnow
+
+#: The guide's "Disk format" table, the values marked for Image.
+DISK_FORMATS = ("diskdump", "extdump", "ntfsdump")
+#: The guide's "Container format" table.
+CONTAINER_FORMATS = ("aki", "ari", "ami", "bare", "ovf")
+#: Glance v1's life cycle, upper-cased like the compute API's statuses.
+#: ``available`` (the guide's examples) is accepted as a synonym of ACTIVE.
+STATUSES = ("ACTIVE", "QUEUED", "SAVING", "ERROR", "DELETED")
+STATUS_SYNONYMS = {"AVAILABLE": "ACTIVE"}
+
+#: ``sort_key`` values of the list calls (the guide's list).
+SORT_KEYS = ("id", "name", "status", "size", "disk_format", "container_format",
+             "created_at", "updated_at")
+SORT_DIRS = ("asc", "desc")
+
+# pithos://<account>/<container>/<object path>: three non-empty parts, the
+# object path may contain further slashes.
+_LOCATION = re.compile(r"^pithos://([^/]+)/([^/]+)/(.+)$")
+
+# The columns' limits (models/images.py): longer values are refused with a
+# 400 rather than failing in the database.
+MAX_LOCATION = 1024
+MAX_SIZE = 2**63 - 1  # BIGINT
+MAX_UUID = 36
+
+
+@dataclass(frozen=True)
+class Location:
+    account: str
+    container: str
+    path: str
+
+
+def parse_location(url):
+    """Split a ``pithos://account/container/path`` URL (K7)."""
+    match = _LOCATION.match(url or "")
+    if match is None or len(url) > MAX_LOCATION:
+        raise errors.Invalid(f"Invalid location '{url}'")
+    return Location(*match.groups())
+
+
+def normalize_status(value):
+    status = (value or "").strip().upper()
+    status = STATUS_SYNONYMS.get(status, status)
+    if status not in STATUSES:
+        raise errors.Invalid(f"Invalid status '{value}'")
+    return status
+
+
+def _check_choice(value, choices, what):
+    if value not in choices:
+        raise errors.Invalid(f"Invalid {what} '{value}'")
+    return value
+
+
+def _check_name(name):
+    if name is None or not str(name).strip():
+        raise errors.Invalid("Image name is required")
+    if len(name) > 255:
+        raise errors.Invalid("Image name is too long")
+    return name
+
+
+def _check_size(size):
+    try:
+        size = int(size)
+    except (TypeError, ValueError):
+        raise errors.Invalid(f"Invalid size '{size}'") from None
+    if not 0 <= size <= MAX_SIZE:
+        raise errors.Invalid(f"Invalid size '{size}'")
+    return size
+
+
+def _check_properties(properties):
+    properties = dict(properties or {})
+    for key, value in properties.items():
+        if not isinstance(key, str) or not key or len(key) > 255:
+            raise errors.Invalid(f"Invalid property name '{key}'")
+        if not isinstance(value, str):
+            raise errors.Invalid(f"Invalid value of property '{key}'")
+    return properties
+
+
+def _visible_to(user_uuid):
+    """The SQL condition "``user_uuid`` may read this image"."""
+    is_member = exists().where(
+        and_(ImageMember.image_id == Image.id, ImageMember.member_uuid == user_uuid)
+    )
+    return or_(Image.owner == user_uuid, Image.is_public.is_(True), is_member)
+
+
+def can_read(image, user_uuid):
+    return image.owner == user_uuid or image.is_public or user_uuid in image.members
+
+
+def find_visible(dbsession, user_uuid, image_id):
+    """The live image ``image_id`` if ``user_uuid`` owns it, is a member of
+    it, or it is public; else ``None``."""
+    if not image_id or not isinstance(image_id, str):
+        return None
+    image = dbsession.get(Image, image_id)
+    if image is None or image.deleted or not can_read(image, user_uuid):
+        return None
+    return image
+
+
+def get_image(dbsession, image_id):
+    """Any image, whoever owns it, deleted or not (traversal loads it this
+    way and lets the ACL decide)."""
+    return dbsession.get(Image, image_id)
+
+
+@dataclass(frozen=True)
+class ListFilters:
+    """The image service's list filters (guide: List Available Images)."""
+
+    name: str | None = None
+    container_format: str | None = None
+    disk_format: str | None = None
+    status: str | None = None
+    size_min: int | None = None
+    size_max: int | None = None
+
+
+def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
+                 sort_dir="desc", since=None, include_deleted=False):
+    """The images ``user_uuid`` may read, filtered and sorted (ties broken
+    by id so that pages and repeated calls agree)."""
+    _check_choice(sort_key, SORT_KEYS, "sort_key")
+    _check_choice(sort_dir, SORT_DIRS, "sort_dir")
+    query = select(Image).where(_visible_to(user_uuid))
+    if not include_deleted:
+        query = query.where(Image.deleted_at.is_(None))
+    if since is not None:
+        query = query.where(Image.updated_at >= since)
+    f = filters or ListFilters()
+    if f.name is not None:
+        query = query.where(Image.name == f.name)
+    if f.container_format is not None:
+        query = query.where(Image.container_format == f.container_format)
+    if f.disk_format is not None:
+        query = query.where(Image.disk_format == f.disk_format)
+    if f.status is not None:
+        wanted = STATUS_SYNONYMS.get(f.status.upper(), f.status.upper())
+        query = query.where(Image.status == wanted)
+    if f.size_min is not None:
+        query = query.where(Image.size >= f.size_min)
+    if f.size_max is not None:
+        query = query.where(Image.size <= f.size_max)
+    column = getattr(Image, sort_key)
+    order = column.asc() if sort_dir == "asc" else column.desc()
+    tie = Image.id.asc() if sort_dir == "asc" else Image.id.desc()
+    query = query.order_by(order, tie) if sort_key != "id" else query.order_by(order)
+    return list(dbsession.scalars(query))
+
+
+def find_live_by_location(dbsession, location):
+    return dbsession.scalar(
+        select(Image)
+        .where(Image.location == location, Image.deleted_at.is_(None))
+        .order_by(Image.created_at)
+        .limit(1)
+    )
+
+
+def register(dbsession, *, name, owner, location, public=False, properties=None,
+             size=0, checksum="", disk_format="diskdump", container_format="bare",
+             status="ACTIVE"):
+    """Register a new image of the file at ``location`` (kept as given).
+    Everything is checked before anything is added to the session."""
+    parse_location(location)
+    properties = _check_properties(properties)
+    image = Image(
+        name=_check_name(name),
+        owner=owner,
+        location=location,
+        size=_check_size(size),
+        checksum=checksum or "",
+        disk_format=_check_choice(disk_format, DISK_FORMATS, "disk format"),
+        container_format=_check_choice(container_format, CONTAINER_FORMATS, "container format"),
+        status=normalize_status(status),
+        is_public=bool(public),
+    )
+    dbsession.add(image)
+    dbsession.flush()
+    replace_properties(image, properties)
+    # A new image has not been updated yet.
+    image.updated_at = image.created_at
+    dbsession.flush()
+    return image
+
+
+def register_location(dbsession, *, owner, location, **fields):
+    """Register the file at ``location`` for ``owner`` (the image service's
+    POST): a location already registered by ``owner`` resets that image's
+    metadata and keeps its id (the location is the image's key, the
+    guide); one registered by somebody else (its owner changed hands) is
+    refused, as a second image of one file would break that key."""
+    existing = find_live_by_location(dbsession, location)
+    if existing is None:
+        return register(dbsession, owner=owner, location=location, **fields)
+    if existing.owner != owner:
+        raise errors.Invalid("Location already registered", f"image {existing.id} of another owner")
+    image = reregister(existing, **fields)
+    dbsession.flush()
+    return image
+
+
+def reregister(image, *, name, public=False, properties=None, size=0, checksum="",
+               disk_format="diskdump", container_format="bare", status="ACTIVE"):
+    """Registering a location again resets all of its image's metadata
+    (the guide's hint: "use POST to completely reset"); id and owner stay."""
+    values = {
+        "name": _check_name(name),
+        "size": _check_size(size),
+        "checksum": checksum or "",
+        "disk_format": _check_choice(disk_format, DISK_FORMATS, "disk format"),
+        "container_format": _check_choice(container_format, CONTAINER_FORMATS, "container format"),
+        "status": normalize_status(status),
+        "is_public": bool(public),
+    }
+    properties = _check_properties(properties)
+    for key, value in values.items():
+        setattr(image, key, value)
+    replace_properties(image, properties)
+    return image
+
+
+def touch(image):
+    """Bump ``updated_at`` (changes to properties and members live in other
+    tables, so the ORM would not)."""
+    image.updated_at = utcnow()
+
+
+def update(image, *, name=None, disk_format=None, container_format=None, status=None,
+           public=None, owner=None, size=None, checksum=None):
+    """Change the given fields; ``None`` leaves a field as it is."""
+    if name is not None:
+        image.name = _check_name(name)
+    if disk_format is not None:
+        image.disk_format = _check_choice(disk_format, DISK_FORMATS, "disk format")
+    if container_format is not None:
+        image.container_format = _check_choice(container_format, CONTAINER_FORMATS, "container format")
+    if status is not None:
+        image.status = normalize_status(status)
+    if public is not None:
+        image.is_public = bool(public)
+    if owner is not None:
+        if not owner.strip() or len(owner) > MAX_UUID:
+            raise errors.Invalid(f"Invalid owner '{owner}'")
+        image.owner = owner
+    if size is not None:
+        image.size = _check_size(size)
+    if checksum is not None:
+        image.checksum = checksum
+    touch(image)
+    return image
+
+
+def replace_properties(image, properties):
+    properties = _check_properties(properties)
+    for key in list(image.property_items):
+        if key not in properties:
+            del image.property_items[key]
+    merge_properties(image, properties)
+
+
+def merge_properties(image, properties):
+    """Set the given properties, keep the others."""
+    for key, value in _check_properties(properties).items():
+        item = image.property_items.get(key)
+        if item is None:
+            image.property_items[key] = ImageProperty(key=key, value=value)
+        else:
+            item.value = value
+    touch(image)
+
+
+def delete_property(image, key):
+    """Remove ``key``; a missing key is not an error (J7)."""
+    image.property_items.pop(key, None)
+    touch(image)
+
+
+def unregister(image):
+    """Delete the image from the registry; the file itself is kept (J6)."""
+    image.deleted_at = utcnow()
+    image.status = "DELETED"
+    touch(image)
+
+
+def add_member(image, member_uuid):
+    if not member_uuid or len(member_uuid) > MAX_UUID:
+        raise errors.Invalid(f"Invalid member '{member_uuid}'")
+    if member_uuid not in image.members:
+        image.member_items.append(ImageMember(member_uuid=member_uuid))
+    touch(image)
+
+
+def remove_member(image, member_uuid):
+    image.member_items[:] = [m for m in image.member_items if m.member_uuid != member_uuid]
+    touch(image)
+
+
+def replace_members(image, member_uuids):
+    wanted = list(dict.fromkeys(member_uuids))
+    for uuid in wanted:
+        if not isinstance(uuid, str) or not uuid or len(uuid) > MAX_UUID:
+            raise errors.Invalid(f"Invalid member '{uuid}'")
+    image.member_items[:] = [m for m in image.member_items if m.member_uuid in wanted]
+    for uuid in wanted:
+        if uuid not in image.members:
+            image.member_items.append(ImageMember(member_uuid=uuid))
+    touch(image)
+
+
+def shared_with(dbsession, member_uuid, seen_by):
+    """Live images shared with ``member_uuid``, by id, as ``seen_by`` may
+    see them: all of them when asking for oneself, else only one's own."""
+    query = (
+        select(Image)
+        .join(ImageMember, ImageMember.image_id == Image.id)
+        .where(ImageMember.member_uuid == member_uuid, Image.deleted_at.is_(None))
+        .order_by(Image.id)
+    )
+    if member_uuid != seen_by:
+        query = query.where(Image.owner == seen_by)
+    return list(dbsession.scalars(query))

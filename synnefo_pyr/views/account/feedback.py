@@ -1,0 +1,22 @@
+"""Send feedback (identity guide): a form post, stored then delivered."""
+from synnefo_pyr.identity import feedback as user_feedback
+from synnefo_pyr.permissions import Permission as P
+from synnefo_pyr.service import SynnefoService
+
+feedback = SynnefoService(name="account.feedback", path="/feedback")
+
+
+PERMISSION = {"permission": P.ACCOUNT_USE}
+
+
+@feedback.post(**PERMISSION)
+def send_feedback(request):
+    user_feedback.submit(
+        request.dbsession, request.registry.feedback_settings, request.identity.user,
+        request.POST.get("feedback_msg", ""), request.POST.get("feedback_data", ""),
+    )
+    return None
+
+
+def includeme(config):
+    config.add_cornice_service(feedback)

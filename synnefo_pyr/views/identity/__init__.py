@@ -1,0 +1,5 @@
+"""The identity API (``/identity/v2.0``): authenticate, validate tokens."""
+
+
+def includeme(config):
+    config.include(".tokens")

@@ -123,9 +123,22 @@ def upgrade_schema(engine):
     changes. Each package's migrations may form a branch of their own, so
     every head is upgraded."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        alembic_command.upgrade(cfg, "heads")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:
+            # SQLite alters a table by rebuilding it (copy, drop, rename):
+            # with foreign keys enforced, dropping a table other rows refer
+            # to fails. The pragma only takes effect outside a transaction.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                alembic_command.upgrade(cfg, "heads")
+        finally:
+            if sqlite:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                connection.commit()
 
 
 def _ensure_sqlite_dir(url):

@@ -8,6 +8,7 @@ created on its network) and detached when that port goes; it counts
 against ``cyclades.floating_ip`` from allocation to release.
 """
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from synnefo_pyr import errors
 from synnefo_pyr.network import allocation
@@ -26,7 +27,8 @@ def _floating():
 def list_floating_ips(dbsession, user_uuid, changes_since=None):
     """The user's floating IPs, by id (L30): released ones no longer
     exist, so polling shows only live ones updated since then."""
-    query = _floating().where(IPAddress.user_uuid == user_uuid).order_by(IPAddress.id)
+    query = (_floating().where(IPAddress.user_uuid == user_uuid).order_by(IPAddress.id)
+             .options(selectinload(IPAddress.nic)))
     if changes_since is not None:
         query = query.where(IPAddress.updated_at >= changes_since)
     return list(dbsession.scalars(query))

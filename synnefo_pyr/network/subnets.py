@@ -17,6 +17,7 @@ import ipaddress
 from dataclasses import dataclass, field
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
 
 from synnefo_pyr import errors
 from synnefo_pyr.network import allocation
@@ -375,7 +376,7 @@ def visible_to(user_uuid):
 def list_visible(dbsession, user_uuid, changes_since=None):
     """Every public network's subnets and the caller's, by id; deleted
     ones only when polling (L20, L7)."""
-    query = select(Subnet).where(visible_to(user_uuid)).order_by(Subnet.id)
+    query = select(Subnet).where(visible_to(user_uuid)).order_by(Subnet.id).options(selectinload(Subnet.pools))
     if changes_since is None:
         query = query.where(Subnet.deleted.is_(False))
     else:

@@ -116,6 +116,9 @@ class FloatingIPsContainer(Container):
         return f"Floating IP with ID {_named(self, 'floating_ip_id')} does not exist."
 
     def __getitem__(self, floating_ip_id):
+        if self.request.method == "PUT":
+            # L31: updating is not supported, whatever the id.
+            return Item(self, floating_ip_id, None, owner=Authenticated)
         found = floating_ips.find_floating_ip(self.dbsession, db_id(floating_ip_id))
         if found is None:
             raise KeyError(floating_ip_id)

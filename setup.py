@@ -34,7 +34,7 @@ setup(
     install_requires=requires,
     extras_require={"testing": tests_require},
     entry_points={
-        "paste.app_factory": ["main = synnefo_pyr:main"],
+        "paste.app_factory": ["main = synnefo_pyr:paste_main"],
         "paste.server_runner": [
             "waitress = synnefo_pyr.server:serve_paste",
         ],

@@ -10,9 +10,8 @@ import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields
 
-from pyramid.settings import asbool, aslist
-
 PREFIX = "synnefo_pyr."
+_TRUE, _FALSE = {"true", "yes", "on", "1", "t", "y"}, {"false", "no", "off", "0", "f", "n"}
 
 
 class SettingsError(ValueError):
@@ -23,13 +22,15 @@ def _cast(kind, raw, key):
     text = str(raw).strip()
     try:
         if kind is bool:
-            return asbool(text)
+            if text.lower() not in _TRUE | _FALSE:
+                raise ValueError(text)
+            return text.lower() in _TRUE
         if kind is int:
             return int(text)
         if kind is float:
             return float(text)
         if typing.get_origin(kind) is tuple:
-            return tuple(aslist(text))
+            return tuple(text.split())
         return text
     except ValueError:
         raise SettingsError(f"{key}: {text!r} is not a valid {getattr(kind, '__name__', kind)}") from None

@@ -7,6 +7,7 @@ from synnefo_pyr.compute.models import Flavor, Server
 from synnefo_pyr.serialization import isoformat
 from synnefo_pyr.compute.lifecycle import TASK_STATES, api_status
 from synnefo_pyr import errors
+from synnefo_pyr.scripts.options import add_switch
 
 
 def flavor_dict(flavor):
@@ -106,11 +107,8 @@ def register(add):
 
     p = add("flavor-modify", flavor_modify, "Change a flavor.")
     p.add_argument("id", type=int, help="The flavor's id.")
-    state = p.add_mutually_exclusive_group()
-    state.add_argument("--deleted", dest="deleted", action="store_const", const=True, default=None,
-                       help="Hide it from lists and new servers (still readable by id).")
-    state.add_argument("--undeleted", dest="deleted", action="store_const", const=False,
-                       help="Offer it again.")
+    add_switch(p, "deleted", "Hide it from lists and new servers (still readable by id).",
+               "Offer it again.", off="--undeleted")
 
     p = add("server-list", server_list, "List the servers, deleted ones included.")
     p.add_argument("--user", metavar="UUID", help="Only this user's servers.")
@@ -120,10 +118,7 @@ def register(add):
 
     p = add("server-modify", server_modify, "Change a server.")
     p.add_argument("id", type=int, help="The server's id.")
-    state = p.add_mutually_exclusive_group()
-    state.add_argument("--suspended", dest="suspended", action="store_const", const=True, default=None,
-                       help="Suspend it administratively: its owner can no longer change it (403).")
-    state.add_argument("--unsuspended", dest="suspended", action="store_const", const=False,
-                       help="Lift the suspension.")
+    add_switch(p, "suspended", "Suspend it administratively: its owner can no longer change it (403).",
+               "Lift the suspension.", off="--unsuspended")
     p.add_argument("--fail", metavar="MESSAGE",
                    help="Make the server's pending (or next) backend job fail with MESSAGE.")

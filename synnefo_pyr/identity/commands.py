@@ -9,6 +9,7 @@ from synnefo_pyr.identity.models import Component, User
 from synnefo_pyr.orm import utcnow
 from synnefo_pyr.serialization import isoformat
 from synnefo_pyr import errors
+from synnefo_pyr.scripts.options import add_switch
 
 
 def user_dict(user):
@@ -126,11 +127,7 @@ def register(add):
     state.add_argument("--activate", action="store_true", help="Let the user log in again.")
     state.add_argument("--deactivate", action="store_true",
                        help="Refuse the user's tokens and password (401 User inactive).")
-    admin = p.add_mutually_exclusive_group()
-    admin.add_argument("--admin", dest="admin", action="store_const", const=True, default=None,
-                       help=ADMIN_HELP)
-    admin.add_argument("--no-admin", dest="admin", action="store_const", const=False,
-                       help="Take the admin role away.")
+    add_switch(p, "admin", ADMIN_HELP, "Take the admin role away.", off="--no-admin")
     p.add_argument("--password", help="Set the account password.")
     p.add_argument("--token-expires-in", type=int, metavar="SECONDS",
                    help="Make the token issued by --renew-token (or, without it, the user's live "

@@ -32,7 +32,11 @@ setup(
     zip_safe=False,
     python_requires=">=3.11",
     install_requires=requires,
-    extras_require={"testing": tests_require},
+    extras_require={
+        "testing": tests_require,
+        # benchmarks/hot_paths.py runs both apps under gunicorn (and wrk, from Debian).
+        "bench": ["gunicorn>=22"],
+    },
     entry_points={
         "paste.app_factory": ["main = synnefo_pyr:paste_main"],
         "paste.server_runner": [

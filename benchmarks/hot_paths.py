@@ -21,7 +21,6 @@ latency) and its SQL statement count (``Server-Timing``); ``--worker-scaling``
 measures the flavors call with 1 and 2 workers.
 """
 import argparse
-import json
 import os
 import re
 import shutil
@@ -236,7 +235,7 @@ def measure(args, service, bare, table):
 
 def print_rows(rows, title):
     print(f"\n{title}")
-    print(f"| call | req/s | p50 ms | p99 ms | bare req/s | share of bare | goal |")
+    print("| call | req/s | p50 ms | p99 ms | bare req/s | share of bare | goal |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for label, rps, p50, p99, ratio, goal, bare_rps in rows:
         mark = "met" if ratio >= goal else "NOT met"
@@ -320,7 +319,6 @@ def main(argv=None):
     parser.add_argument("--db-url", help="a PostgreSQL server to create a throwaway database on")
     parser.add_argument("--scaling", help="comma-separated numbers of servers for servers/detail")
     parser.add_argument("--worker-scaling", action="store_true", help="flavors with 1 and 2 workers")
-    parser.add_argument("--json", action="store_true", help=argparse.SUPPRESS)
     run(parser.parse_args(argv))
 
 

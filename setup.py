@@ -14,6 +14,7 @@ requires = [
     "waitress>=3.0,<4",
     "plaster_pastedeploy>=1.0",
     "psycopg[binary]>=3.1,<4",
+    "orjson>=3.9,<4",
 ]
 
 tests_require = [

@@ -47,6 +47,8 @@ def _make_app(global_config, settings):
         config.include(".apis")
         # Engine, request.dbsession joined to pyramid_tm, schema upgrade.
         config.include(".db")
+        # The opt-in Server-Timing header (database time, statement count).
+        config.include(".timing")
         # X-Auth-Token -> principals -> ACL.
         config.include(".security")
         # JSON/XML renderers and the no-cache headers of every response.

@@ -68,6 +68,8 @@ class AppSettings:
     auto_migrate: bool = True
     #: Name shown for the whole cloud in ``/ui/get_services``.
     cloud_name: str = "synnefo"
+    #: Add a ``Server-Timing`` header: database time and SQL statements.
+    timing_header: bool = False
     #: The URL root of each API, filled by the packages (``apis.add_api``).
     prefixes: dict = field(default_factory=dict, compare=False)
 
@@ -85,6 +87,7 @@ def parse_settings(settings):
         base_url=base_url.rstrip("/") if base_url else None,
         auto_migrate=parsed.auto_migrate,
         cloud_name=parsed.cloud_name,
+        timing_header=parsed.timing_header,
     )
 
 

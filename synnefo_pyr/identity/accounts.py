@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from synnefo_pyr import errors
 
 from synnefo_pyr.identity.crypto import check_password, hash_password, new_token, token_digest
+from synnefo_pyr.identity.token_cache import KnownComponent, KnownUser, Resolution
 from synnefo_pyr.identity.models import AuthToken, Component, Role, User
 from synnefo_pyr.orm import utcnow
 
@@ -43,6 +44,37 @@ def resolve_token(dbsession, clear):
     if not token.user.is_active:
         return TokenLookup(failure="User inactive")
     return TokenLookup(token=token)
+
+
+def identify(sessions, clear, cache):
+    """Who the ``X-Auth-Token`` ``clear`` stands for, as a ``Resolution``
+    of plain values: from ``cache`` when it knows the token (see
+    ``token_cache`` for the bound that puts on revocation), else looked up
+    in ``sessions()`` (called only then: a cached token needs no database
+    session) and remembered. The token's expiry is checked on every use."""
+    if not clear:
+        return Resolution(failure="Invalid token")
+    digest = token_digest(clear)
+    found = cache.get(digest)
+    if found is None:
+        found = _resolution(resolve_token(sessions(), clear))
+        cache.put(digest, found)
+    if found.expires_at is not None and found.expires_at <= utcnow():
+        return Resolution(failure="Authentication expired")
+    return found
+
+
+def _resolution(lookup):
+    if lookup.failure:
+        return Resolution(failure=lookup.failure)
+    if lookup.component is not None:
+        return Resolution(component=KnownComponent(lookup.component.name))
+    token, user = lookup.token, lookup.token.user
+    return Resolution(
+        user=KnownUser(id=user.id, uuid=user.uuid, email=user.email, realname=user.realname,
+                       is_admin=user.is_admin),
+        scope=token.scope, expires_at=token.expires_at,
+    )
 
 
 def in_scope(scope, path):

@@ -30,8 +30,11 @@ import zope.sqlalchemy
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
 from sqlalchemy import engine_from_config, event, inspect, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import object_session, selectinload, sessionmaker
+
+from pyramid.settings import asbool
 
 from synnefo_pyr import dbhealth
 from synnefo_pyr.settings import SettingsError, parse_section
@@ -172,10 +175,17 @@ def _sqlite_connect(busy_timeout_ms):
 
 
 def _sqlite_begin(conn):
-    writes = conn.get_execution_options().get(WRITE_OPTION)
+    statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
     # On the driver's connection: BEGIN is no statement of ours (as on
-    # PostgreSQL, where the driver sends it), so no event sees it.
-    conn.connection.driver_connection.execute("BEGIN IMMEDIATE" if writes else "BEGIN")
+    # PostgreSQL, where the driver sends it), so no event sees it; its
+    # error ("database is locked") is wrapped as SQLAlchemy would.
+    driver = conn.connection.driver_connection
+    try:
+        driver.execute(statement)
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise sa_exc.DBAPIError.instance(
+            statement, None, error, conn.dialect.loaded_dbapi.Error
+        ) from error
 
 
 def writer(engine):
@@ -193,8 +203,7 @@ def get_engine(settings, prefix="sqlalchemy."):
     settings = dict(settings, **{prefix + "url": url})
     # A connection that died while idle in the pool (the database
     # restarted) is replaced before use, not handed to a request.
-    settings.setdefault(prefix + "pool_pre_ping", "true")
-    kwargs = {}
+    kwargs = {"pool_pre_ping": asbool(settings.pop(prefix + "pool_pre_ping", True))}
     if url.startswith("sqlite"):
         # Waitress threads and the in-process worker share the file.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": db_settings.busy_timeout}
@@ -213,7 +222,8 @@ def get_engine(settings, prefix="sqlalchemy."):
         event.listen(engine, "connect", _sqlite_connect(_milliseconds(db_settings.busy_timeout)))
         event.listen(engine, "begin", _sqlite_begin)
     # A new connection is the end of an outage, if there was one.
-    event.listen(engine, "connect", dbhealth.outages.connected)
+    engine.synnefo_outages = dbhealth.OutageLog()
+    event.listen(engine, "connect", engine.synnefo_outages.connected)
     engine.synnefo_settings = db_settings
     return engine
 

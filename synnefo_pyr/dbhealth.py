@@ -89,8 +89,9 @@ def _one_line(error):
     return " ".join(text.split())[:300]
 
 
-#: The process' outage log (one database per process).
-outages = OutageLog()
+def outage_log(engine):
+    """The outage log of ``engine`` (``db.get_engine`` gives each one)."""
+    return engine.synnefo_outages
 
 
 def retrying(work, attempts=5, base_delay=0.05):

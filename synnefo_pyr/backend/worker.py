@@ -82,7 +82,7 @@ def claim_next(registry, worker_id, now=None):
         if dbhealth.is_retryable(exc):
             log.debug("Claim skipped: database busy", exc_info=True)
         else:
-            dbhealth.outages.failed(exc)
+            dbhealth.outage_log(registry.dbengine).failed(exc)
         return None
     # The row count is the proof: zero means someone else holds the job.
     return rows[0][0] if len(rows) == 1 else None
@@ -140,7 +140,7 @@ def run_step(registry, job_id, worker_id):
         if dbhealth.is_retryable(exc) or dbhealth.is_unavailable(exc):
             # The database, not the job, failed: leave it running; it is
             # given back as stale and runs again.
-            dbhealth.outages.failed(exc)
+            dbhealth.outage_log(registry.dbengine).failed(exc)
             return False
         log.exception("Backend job %s crashed", job_id)
         dbhealth.retrying(lambda: _fail_crashed(registry, handler, job_id, worker_id, started_at),
@@ -260,7 +260,7 @@ class Worker:
                 result = run_once(self.registry, self.worker_id)
             except Exception as exc:
                 if dbhealth.is_unavailable(exc) or dbhealth.is_retryable(exc):
-                    dbhealth.outages.failed(exc)
+                    dbhealth.outage_log(self.registry.dbengine).failed(exc)
                 else:
                     log.exception("Backend worker loop error")
                 result = None
@@ -277,7 +277,7 @@ class Worker:
                     select(func.min(BackendJob.not_before)).where(BackendJob.state == "pending")
                 ).scalar()
         except OperationalError as exc:
-            dbhealth.outages.failed(exc)
+            dbhealth.outage_log(self.registry.dbengine).failed(exc)
             return self.poll_interval
         if due is None:
             return self.poll_interval

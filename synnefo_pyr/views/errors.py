@@ -109,7 +109,7 @@ def unexpected_error_view(exc, request):
                         request.method, _logged_path(request), exc)
         return fault_response(request, UNAVAILABLE)
     if dbhealth.is_unavailable(exc):
-        dbhealth.outages.failed(exc)
+        dbhealth.outage_log(request.registry.dbengine).failed(exc)
         return fault_response(request, UNAVAILABLE)
     log.exception("Unexpected error on %s %s", request.method, _logged_path(request))
     return fault_response(request, faults.InternalServerError("Unexpected error"))

@@ -236,6 +236,7 @@ def set_firewall_profile(dbsession, server, profile, nic_id):
 
 
 def rename(server, name):
+    lifecycle.lock_server(server)
     lifecycle.check_changeable(server)
     server.name = name
     server.updated_at = utcnow()
@@ -243,7 +244,9 @@ def rename(server, name):
 
 def delete(dbsession, server):
     """F13: any state, BUILD included; the backend confirms later, and
-    only then is the quota released."""
+    only then is the quota released. Locked first: of eight deletes sent at
+    once, one is accepted and the others see its pending destroy."""
+    lifecycle.lock_server(server, dbsession)
     lifecycle.check_changeable(server)
     if server.task == "DESTROY":
         raise errors.Invalid("Cannot perform 'delete' action while there is a pending 'destroying' action.")
@@ -266,7 +269,9 @@ def metadata_item(server, key):
 
 
 def set_metadata(server, items):
-    """Set the given keys (G2/G6), keep the others."""
+    """Set the given keys (G2/G6), keep the others. Locked first, so that
+    concurrent writers of one new key update it rather than insert it twice."""
+    lifecycle.lock_server(server)
     lifecycle.check_not_suspended(server)
     existing = {m.key: m for m in server.metadata_items}
     for key, value in items.items():
@@ -278,6 +283,7 @@ def set_metadata(server, items):
 
 
 def delete_metadata_item(server, key):
+    lifecycle.lock_server(server)
     lifecycle.check_not_suspended(server)
     item = next((m for m in server.metadata_items if m.key == key), None)
     if item is None:

@@ -16,7 +16,13 @@ Races: before checking a limit the engine row-locks (``SELECT ... FOR
 UPDATE``) every holding it touches, always in the order (holder, source,
 resource id), so concurrent commissions queue up instead of overtaking one
 another, and never deadlock on each other. Resolving locks the commission
-rows first (by serial) and then their holdings, in the same order.
+rows first (by serial) and then their holdings, in the same order. On
+SQLite, which has no row locks, every writing transaction BEGINs
+IMMEDIATE (``db.py``): it holds the database's one write lock before it
+reads a holding, so a check and its update are one step there too.
+
+In the global lock order (``compute/lifecycle.py``) holdings come after
+the server being changed and before addresses, networks and jobs.
 
 Holders are users (their uuid) and the only source is ``system``, whose
 holdings are created on first use with the resources' default limits; the

@@ -97,7 +97,7 @@ _LIVE_FLAVORS = (
 
 
 def list_flavors(dbsession):
-    return [FlavorView(*row) for row in dbsession.execute(_LIVE_FLAVORS)]
+    return [FlavorView(*row) for row in dbsession.connection().execute(_LIVE_FLAVORS)]
 
 
 # --- creating ------------------------------------------------------------

@@ -28,6 +28,8 @@ class KnownUser:
     email: str
     realname: str
     is_admin: bool
+    #: ``((role id, role name), ...)``, as the identity API lists them.
+    roles: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -76,3 +78,27 @@ class TokenCache:
             self._entries.move_to_end(digest)
             while len(self._entries) > self.max_entries:
                 self._entries.popitem(last=False)
+
+
+class TimedValue:
+    """One value, computed again once it is ``ttl`` seconds old (the
+    components of the service catalog: ``component-add`` shows within
+    ``ttl`` in every process)."""
+
+    def __init__(self, ttl, clock=time.monotonic):
+        self.ttl = float(ttl)
+        self.clock = clock
+        self._value = None
+        self._stored_at = None
+        self._lock = threading.Lock()
+
+    def get(self, compute):
+        if self.ttl <= 0:
+            return compute()
+        with self._lock:
+            if self._stored_at is not None and self.clock() - self._stored_at < self.ttl:
+                return self._value
+        value = compute()
+        with self._lock:
+            self._value, self._stored_at = value, self.clock()
+        return value

@@ -6,16 +6,16 @@ This module only *chooses*; the caller stores what was chosen (an
 still holds the lock taken here:
 
 * ``lock_network`` serializes everyone choosing addresses on a network:
-  ``SELECT ... FOR NO KEY UPDATE`` of its row on PostgreSQL, and on SQLite a
-  no-op write that takes the database's single write lock before the used
-  addresses are read. The unique key (network, address) of the address
-  rows stays the last line of defence.
+  ``SELECT ... FOR NO KEY UPDATE`` of its row on PostgreSQL (on SQLite,
+  writers are serialized by their BEGIN IMMEDIATE, ``db.py``). The unique
+  key (network, address) of the address rows stays the last line of
+  defence.
 * a MAC counter is advanced with one ``UPDATE ... RETURNING`` (the
   increment is the lock), so every MAC is handed out once.
 * MAC prefix leases queue on one counter row (``PREFIX_POOL_LOCK``).
 
-Lock order, everywhere: quota holdings, then servers, then networks (in
-ascending id), then MAC counters.
+Lock order, everywhere (``compute/lifecycle.py``): the server, then quota
+holdings, then networks (in ascending id), then MAC counters, jobs last.
 """
 import ipaddress
 from dataclasses import dataclass
@@ -35,17 +35,11 @@ PREFIX_POOL_LOCK = "prefix-pool"
 
 
 def lock_networks(dbsession, network_ids):
-    """Lock the rows of ``network_ids``, in ascending id order."""
+    """Lock the rows of ``network_ids``, in ascending id order. (On SQLite
+    a writing transaction holds the database's one write lock from its
+    BEGIN IMMEDIATE on: there is nothing more to lock.)"""
     ids = sorted(set(network_ids))
     if not ids:
-        return
-    if dbsession.get_bind().dialect.name == "sqlite":
-        # SQLite has no row locks: writing takes its one write lock now,
-        # before anything is read, so no other writer slips in between.
-        dbsession.execute(
-            update(Network).where(Network.id.in_(ids)).values(id=Network.id)
-            .execution_options(synchronize_session=False)
-        )
         return
     # FOR NO KEY UPDATE: allocators queue on the row, while rows that
     # merely refer to the network (a new port's foreign key takes KEY

@@ -9,6 +9,7 @@ from synnefo_pyr.network import services as networking
 from synnefo_pyr.network import subnets
 from synnefo_pyr.network.models import NIC, IPAddress, Network
 from synnefo_pyr.network.services import NETWORK_TYPES, network_name
+from synnefo_pyr.scripts.options import add_switch
 from synnefo_pyr.serialization import isoformat
 
 
@@ -140,47 +141,50 @@ def floating_ip_list(args, ctx):
     return [floating_ip_dict(r) for r in ctx.dbsession.scalars(query)]
 
 
-def _flag(parser, name, help_on, help_off):
-    dest = name.replace("-", "_")
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument(f"--{name}", dest=dest, action="store_const", const=True, help=help_on)
-    group.add_argument(f"--no-{name}", dest=dest, action="store_const", const=False, help=help_off)
-
-
 def register(add):
     p = add("network-create", network_create,
-            "Create a public network (--public) or a user's private network (--owner)")
-    p.add_argument("--name", required=True)
-    p.add_argument("--public", action="store_true", help="a network every user sees (several may exist;"
-                   " the lowest id is the default public network)")
-    p.add_argument("--owner", help="uuid of the user owning a private network (charged to their quota)")
-    p.add_argument("--type", choices=NETWORK_TYPES, default="CUSTOM")
-    p.add_argument("--subnet", help="IPv4 CIDR, e.g. 10.0.0.0/24 (any size up to /30)")
-    p.add_argument("--gateway", help="IPv4 gateway address inside the subnet")
+            "Create a public network (--public) or a user's private network (--owner).")
+    p.add_argument("--name", required=True, help="The network's name.")
+    p.add_argument("--public", action="store_true",
+                   help="Make it a network every user sees (the lowest-id live one is the default "
+                        "public network, where servers created without networks get their port).")
+    p.add_argument("--owner", help="The uuid of the user owning a private network (charged to "
+                                   "their cyclades.network.private quota).")
+    p.add_argument("--type", choices=NETWORK_TYPES, default="CUSTOM",
+                   help="The network's type (default CUSTOM); MAC_FILTERED leases a MAC prefix.")
+    p.add_argument("--subnet", help="The IPv4 CIDR, e.g. 10.0.0.0/24 (any size up to /30; none: no IPv4).")
+    p.add_argument("--gateway", help="The IPv4 gateway address inside the subnet.")
     p.add_argument("--allocation-pool", action="append", metavar="START,END",
-                   help="an IPv4 pool addresses come from (repeatable; default: every host but the gateway)")
-    p.add_argument("--subnet6", help="IPv6 CIDR (/64 or larger); ports get EUI-64 addresses in it")
-    p.add_argument("--gateway6", help="IPv6 gateway address inside the IPv6 subnet")
-    p.add_argument("--dhcp", dest="dhcp", action="store_true", default=True, help="DHCP on (the default)")
-    p.add_argument("--no-dhcp", dest="dhcp", action="store_false")
+                   help="An IPv4 range addresses are handed out from (repeatable; default: every "
+                        "host address but the gateway).")
+    p.add_argument("--subnet6", help="The IPv6 CIDR (/64 or larger); ports get EUI-64 addresses in it.")
+    p.add_argument("--gateway6", help="The IPv6 gateway address inside the IPv6 subnet.")
+    p.add_argument("--dhcp", dest="dhcp", action="store_true", default=True,
+                   help="Say the network serves DHCP (the default).")
+    p.add_argument("--no-dhcp", dest="dhcp", action="store_false",
+                   help="Say the network serves no DHCP.")
     p.add_argument("--floating-ip-pool", action="store_true",
-                   help="users may allocate floating IPs from it (public networks only)")
-    p.add_argument("--drained", action="store_true", help="accept no new port or address")
+                   help="Let users allocate floating IPs from it (public networks only).")
+    p.add_argument("--drained", action="store_true", help="Accept no new port and hand out no address.")
 
-    p = add("network-list", network_list, "List the networks with their subnets and number of ports")
-    p.add_argument("--deleted", action="store_true", help="include deleted networks")
+    p = add("network-list", network_list, "List the networks with their subnets and number of ports.")
+    p.add_argument("--deleted", action="store_true", help="Include deleted networks.")
 
-    p = add("network-modify", network_modify, "Rename, drain or undrain a network, make it a floating IP pool")
-    p.add_argument("network_id")
-    p.add_argument("--name")
-    _flag(p, "drained", "accept no new port or address", "accept them again")
-    _flag(p, "floating-ip-pool", "users may allocate floating IPs from it", "no more floating IPs from it")
+    p = add("network-modify", network_modify,
+            "Rename, drain or undrain a network, or make it a floating IP pool or not.")
+    p.add_argument("network_id", help="The network's id.")
+    p.add_argument("--name", help="Its new name.")
+    add_switch(p, "drained", "Accept no new port and hand out no address.",
+               "Accept ports and hand out addresses again.", off="--no-drained")
+    add_switch(p, "floating_ip_pool", "Let users allocate floating IPs from it (public networks only).",
+               "Allocate no more floating IPs from it.", off="--no-floating-ip-pool",
+               on="--floating-ip-pool")
 
-    p = add("port-list", port_list, "List ports (NICs), with their addresses")
-    p.add_argument("--user", help="only this user's")
-    p.add_argument("--network", help="only those on this network id")
-    p.add_argument("--server", help="only those of this server id")
+    p = add("port-list", port_list, "List the ports (NICs) with their addresses.")
+    p.add_argument("--user", metavar="UUID", help="Only this user's ports.")
+    p.add_argument("--network", metavar="ID", help="Only the ports on this network.")
+    p.add_argument("--server", metavar="ID", help="Only the ports of this server.")
 
-    p = add("floating-ip-list", floating_ip_list, "List allocated floating IPs")
-    p.add_argument("--user", help="only this user's")
-    p.add_argument("--network", help="only those of this network id")
+    p = add("floating-ip-list", floating_ip_list, "List the allocated floating IPs.")
+    p.add_argument("--user", metavar="UUID", help="Only this user's floating IPs.")
+    p.add_argument("--network", metavar="ID", help="Only the floating IPs of this network.")

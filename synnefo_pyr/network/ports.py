@@ -194,17 +194,13 @@ def attach(dbsession, port, server, settings):
 
 
 def lock_server(dbsession, server_id, user_uuid=None):
-    """The server row, locked and read afresh; 404 for no such server or
-    (given ``user_uuid``) another user's."""
-    server = None if server_id is None else dbsession.scalars(
-        # NO KEY UPDATE: new rows referring to the server (its ports, its
-        # jobs) do not wait for this lock, nor deadlock with it.
-        select(Server).where(Server.id == server_id).with_for_update(of=Server, key_share=True)
-        .execution_options(populate_existing=True)
-    ).first()
+    """The server, locked (first in the lock order, ``lifecycle``) and
+    read afresh; 404 for no such server or (given ``user_uuid``) another
+    user's."""
+    server = dbsession.get(Server, server_id) if server_id is not None else None
     if server is None or (user_uuid is not None and server.user_uuid != user_uuid):
         raise errors.NotFound("Server not found.")
-    return server
+    return lifecycle.lock_server(server, dbsession)
 
 
 def check_pluggable(server, action, settings):
@@ -337,7 +333,7 @@ def delete_port(dbsession, port, settings):
         # Servers before the rows they own (the lock order).
         lock_server(dbsession, port.server_id)
     port = dbsession.scalars(
-        select(NIC).where(NIC.id == port.id).with_for_update(of=NIC)
+        select(NIC).where(NIC.id == port.id).with_for_update(of=NIC, key_share=True)
         .execution_options(populate_existing=True)
     ).first()
     if port is None:

@@ -124,7 +124,7 @@ class _Existing(_Plan):
 
     def make(self, dbsession, owner):
         port = dbsession.scalars(
-            select(NIC).where(NIC.id == self.port.id).with_for_update(of=NIC)
+            select(NIC).where(NIC.id == self.port.id).with_for_update(of=NIC, key_share=True)
             .execution_options(populate_existing=True)
         ).first()
         if port is None:

@@ -233,8 +233,8 @@ def delete_network(dbsession, network):
     back and its quota released."""
     check_changeable(network)
     if not network.public:
-        # Holdings before networks (the lock order); any refusal below
-        # rolls the release back with the rest.
+        # Holdings before networks (the lock order, compute/lifecycle.py);
+        # any refusal below rolls the release back with the rest.
         quotas.charge(dbsession, network.user_uuid, {PRIVATE_NETWORK_RESOURCE: -1},
                       name=f"Delete network {network.id}", force=True)
     allocation.lock_network(dbsession, network)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from sqlalchemy import select, update
 
 from synnefo_pyr import errors
-from synnefo_pyr.db import insert_ignoring_duplicates
+from synnefo_pyr.db import insert_ignoring_duplicates, lock_row
 from synnefo_pyr.network.models import NIC, IPAddress, MacCounter, Network
 
 NO_FREE_ADDRESS = "No more IP addresses available"
@@ -51,7 +51,9 @@ def lock_networks(dbsession, network_ids):
 
 
 def lock_network(dbsession, network):
-    lock_networks(dbsession, [network.id])
+    """Lock ``network`` and read it (and its subnets) again as the lock
+    found it: a concurrent delete or drain is seen (``db.lock_row``)."""
+    lock_row(network, "subnets", dbsession=dbsession)
 
 
 # --- MACs ------------------------------------------------------------------

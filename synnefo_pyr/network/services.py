@@ -237,9 +237,8 @@ def delete_network(dbsession, network):
         # any refusal below rolls the release back with the rest.
         quotas.charge(dbsession, network.user_uuid, {PRIVATE_NETWORK_RESOURCE: -1},
                       name=f"Delete network {network.id}", force=True)
-    allocation.lock_network(dbsession, network)
     # Read again under the lock: a concurrent delete may have won.
-    dbsession.refresh(network)
+    allocation.lock_network(dbsession, network)
     check_changeable(network)
     if network_in_use(dbsession, network):
         raise errors.InUse(

@@ -347,7 +347,6 @@ def create_subnet(dbsession, user_uuid, attrs, max_cidr_block):
     taken = select(Subnet.id).where(Subnet.network_id == network.id, Subnet.ip_version == version)
     if dbsession.scalar(taken) is not None:
         raise errors.Invalid("Only one subnet of IPv4/IPv6 per network is allowed")
-    dbsession.refresh(network, ["backend_presence"])
     if network.backend_presence:
         raise errors.Invalid(
             f"Cannot create subnet in network {network.id}, VMs are already connected to this network"

@@ -77,7 +77,9 @@ def parse_isoformat(text):
 
 
 def dump_json(data):
-    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8")
+    # "replace": a lone surrogate that slipped into a message must not make
+    # the renderer itself fail (input with one is refused, validators.py).
+    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8", "replace")
 
 
 # --- XML -------------------------------------------------------------------
@@ -172,4 +174,4 @@ def dump_xml(data, namespace=IDENTITY_NS):
     if inner[end - 1] == "/":
         end -= 1
     inner = inner[:end] + declarations + inner[end:]
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + inner).encode("utf-8")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + inner).encode("utf-8", "replace")

@@ -67,6 +67,8 @@ class AppSettings:
     auto_migrate: bool = True
     #: Name shown for the whole cloud in ``/ui/get_services``.
     cloud_name: str = "synnefo"
+    #: The largest JSON or form body parsed, in bytes (413 beyond).
+    max_body_size: int = 1048576
     #: The URL root of each API, filled by the packages (``apis.add_api``).
     prefixes: dict = field(default_factory=dict, compare=False)
 
@@ -84,6 +86,7 @@ def parse_settings(settings):
         base_url=base_url.rstrip("/") if base_url else None,
         auto_migrate=parsed.auto_migrate,
         cloud_name=parsed.cloud_name,
+        max_body_size=parsed.max_body_size,
     )
 
 

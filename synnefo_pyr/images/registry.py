@@ -47,6 +47,13 @@ _LOCATION = re.compile(r"^pithos://([^/]+)/([^/]+)/(.+)$")
 MAX_LOCATION = 1024
 MAX_SIZE = 2**63 - 1  # BIGINT
 MAX_UUID = 36
+#: Properties of one image: at most this many, values at most this many
+#: characters. Names (1-255 characters, quoted in the
+#: ``X-Image-Meta-Property-<name>`` headers) and values carry no control
+#: characters: a CR or LF would end the header they travel in.
+MAX_PROPERTIES = 128
+MAX_PROPERTY_VALUE = 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -99,11 +106,21 @@ def _check_size(size):
 def _check_properties(properties):
     properties = dict(properties or {})
     for key, value in properties.items():
-        if not isinstance(key, str) or not key or len(key) > 255:
-            raise errors.Invalid(f"Invalid property name '{key}'")
-        if not isinstance(value, str):
-            raise errors.Invalid(f"Invalid value of property '{key}'")
+        if not isinstance(key, str) or not key or len(key) > 255 or _CONTROL.search(key):
+            raise errors.Invalid(f"Invalid property name '{key}'",
+                                 "1-255 characters, without control characters")
+        if not isinstance(value, str) or len(value) > MAX_PROPERTY_VALUE or _CONTROL.search(value):
+            raise errors.Invalid(f"Invalid value of property '{key}'",
+                                 f"A string of at most {MAX_PROPERTY_VALUE} characters, "
+                                 "without control characters")
+    _check_property_count(properties)
     return properties
+
+
+def _check_property_count(properties):
+    if len(properties) > MAX_PROPERTIES:
+        raise errors.LimitExceeded("Maximum number of metadata exceeded",
+                                   f"At most {MAX_PROPERTIES} properties per image")
 
 
 def _visible_to(user_uuid):
@@ -316,6 +333,7 @@ def merge_properties(image, properties):
     """Set the given properties, keep the others."""
     properties = _check_properties(properties)
     lock_image(image)
+    _check_property_count(set(image.property_items) | set(properties))
     for key, value in properties.items():
         item = image.property_items.get(key)
         if item is None:

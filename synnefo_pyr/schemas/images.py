@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from synnefo_pyr import errors, faults
 from synnefo_pyr.images import registry as image_registry
+from synnefo_pyr.schemas.validators import bad_text
 
 # --- image service: list parameters (guide: List Available Images) --------
 
@@ -98,6 +99,9 @@ def image_meta(environ, allowed):
         if not key.startswith(_ENVIRON_PREFIX):
             continue
         suffix = key[len(_ENVIRON_PREFIX):]
+        if bad_text(_text(value)):
+            raise faults.BadRequest("Illegal header value",
+                                    f"{_header_name(suffix)} holds control characters")
         if suffix.startswith(_PROPERTY_PREFIX) and len(suffix) > len(_PROPERTY_PREFIX):
             meta.properties[suffix[len(_PROPERTY_PREFIX):].lower()] = _text(value)
             continue

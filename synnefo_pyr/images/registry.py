@@ -64,10 +64,15 @@ class Location:
 
 
 def parse_location(url):
-    """Split a ``pithos://account/container/path`` URL (K7)."""
+    """Split a ``pithos://account/container/path`` URL (K7). Segments that
+    are empty, ``.`` or ``..`` are refused: ``pithos://<me>/c/../../<other>/x``
+    would name another account's file while looking like one of mine."""
     match = _LOCATION.match(url or "")
     if match is None or len(url) > MAX_LOCATION:
         raise errors.Invalid(f"Invalid location '{url}'")
+    segments = url[len("pithos://"):].split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise errors.Invalid(f"Invalid location '{url}'", "no empty, '.' or '..' segments")
     return Location(*match.groups())
 
 
@@ -296,7 +301,9 @@ def touch(image):
 
 def update(image, *, name=None, disk_format=None, container_format=None, status=None,
            public=None, owner=None, size=None, checksum=None):
-    """Change the given fields; ``None`` leaves a field as it is."""
+    """Change the given fields; ``None`` leaves a field as it is. The owner
+    never changes (an image handed to somebody, or to ``nobody``, would
+    leave its owner's reach): ``owner`` may only name the owner."""
     lock_image(image)
     if name is not None:
         image.name = _check_name(name)
@@ -308,10 +315,8 @@ def update(image, *, name=None, disk_format=None, container_format=None, status=
         image.status = normalize_status(status)
     if public is not None:
         image.is_public = bool(public)
-    if owner is not None:
-        if not owner.strip() or len(owner) > MAX_UUID:
-            raise errors.Invalid(f"Invalid owner '{owner}'")
-        image.owner = owner
+    if owner is not None and owner != image.owner:
+        raise errors.Invalid("The owner of an image cannot change")
     if size is not None:
         image.size = _check_size(size)
     if checksum is not None:

@@ -48,6 +48,13 @@ _LOCATION = re.compile(r"^pithos://([^/]+)/([^/]+)/(.+)$")
 MAX_LOCATION = 1024
 MAX_SIZE = 2**63 - 1  # BIGINT
 MAX_UUID = 36
+#: Properties of one image: at most this many, values at most this many
+#: characters. Names (1-255 characters, quoted in the
+#: ``X-Image-Meta-Property-<name>`` headers) and values carry no control
+#: characters: a CR or LF would end the header they travel in.
+MAX_PROPERTIES = 128
+MAX_PROPERTY_VALUE = 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,15 @@ class Location:
 
 
 def parse_location(url):
-    """Split a ``pithos://account/container/path`` URL (K7)."""
+    """Split a ``pithos://account/container/path`` URL (K7). Segments that
+    are empty, ``.`` or ``..`` are refused: ``pithos://<me>/c/../../<other>/x``
+    would name another account's file while looking like one of mine."""
     match = _LOCATION.match(url or "")
     if match is None or len(url) > MAX_LOCATION:
         raise errors.Invalid(f"Invalid location '{url}'")
+    segments = url[len("pithos://"):].split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise errors.Invalid(f"Invalid location '{url}'", "no empty, '.' or '..' segments")
     return Location(*match.groups())
 
 
@@ -100,11 +112,21 @@ def _check_size(size):
 def _check_properties(properties):
     properties = dict(properties or {})
     for key, value in properties.items():
-        if not isinstance(key, str) or not key or len(key) > 255:
-            raise errors.Invalid(f"Invalid property name '{key}'")
-        if not isinstance(value, str):
-            raise errors.Invalid(f"Invalid value of property '{key}'")
+        if not isinstance(key, str) or not key or len(key) > 255 or _CONTROL.search(key):
+            raise errors.Invalid(f"Invalid property name '{key}'",
+                                 "1-255 characters, without control characters")
+        if not isinstance(value, str) or len(value) > MAX_PROPERTY_VALUE or _CONTROL.search(value):
+            raise errors.Invalid(f"Invalid value of property '{key}'",
+                                 f"A string of at most {MAX_PROPERTY_VALUE} characters, "
+                                 "without control characters")
+    _check_property_count(properties)
     return properties
+
+
+def _check_property_count(properties):
+    if len(properties) > MAX_PROPERTIES:
+        raise errors.LimitExceeded("Maximum number of metadata exceeded",
+                                   f"At most {MAX_PROPERTIES} properties per image")
 
 
 def can_read(image, user_uuid):
@@ -334,7 +356,9 @@ def touch(image):
 
 def update(image, *, name=None, disk_format=None, container_format=None, status=None,
            public=None, owner=None, size=None, checksum=None):
-    """Change the given fields; ``None`` leaves a field as it is."""
+    """Change the given fields; ``None`` leaves a field as it is. The owner
+    never changes (an image handed to somebody, or to ``nobody``, would
+    leave its owner's reach): ``owner`` may only name the owner."""
     lock_image(image)
     if name is not None:
         image.name = _check_name(name)
@@ -346,10 +370,8 @@ def update(image, *, name=None, disk_format=None, container_format=None, status=
         image.status = normalize_status(status)
     if public is not None:
         image.is_public = bool(public)
-    if owner is not None:
-        if not owner.strip() or len(owner) > MAX_UUID:
-            raise errors.Invalid(f"Invalid owner '{owner}'")
-        image.owner = owner
+    if owner is not None and owner != image.owner:
+        raise errors.Invalid("The owner of an image cannot change")
     if size is not None:
         image.size = _check_size(size)
     if checksum is not None:
@@ -371,6 +393,7 @@ def merge_properties(image, properties):
     """Set the given properties, keep the others."""
     properties = _check_properties(properties)
     lock_image(image)
+    _check_property_count(set(image.property_items) | set(properties))
     for key, value in properties.items():
         item = image.property_items.get(key)
         if item is None:

@@ -153,8 +153,7 @@ def seed(db_url, port, servers):
     from synnefo_pyr.db import session_scope
     from synnefo_pyr.identity import accounts
     from synnefo_pyr.images import registry as images
-    from synnefo_pyr.network import services as networks
-    from synnefo_pyr.network.subnets import validate_subnets
+    from synnefo_pyr.network import subnets
 
     settings = dict(line.split(" = ", 1) for line in SERVICE_INI.format(db_url=db_url, port=port)
                     .split("[loggers]")[0].splitlines() if " = " in line and not line.startswith("use"))
@@ -165,8 +164,8 @@ def seed(db_url, port, servers):
         token, _ = accounts.issue_token(db, user, 7 * 24 * 3600)
         flavor = Flavor(cpu=1, ram=1024, disk=20, disk_template="drbd")
         db.add(flavor)
-        networks.create_network(db, name="Internet", type="IP_LESS_ROUTED", public=True,
-                                subnets=validate_subnets("10.0.0.0/16"))
+        subnets.create_network_with_subnets(db, subnets.operator_subnet_specs(cidr="10.0.0.0/16"),
+                                            name="Internet", type="IP_LESS_ROUTED", public=True)
         found = [images.register(db, name=f"img{i}", owner=user.uuid, public=True,
                                  location=f"pithos://{user.uuid}/images/img{i}") for i in range(2)]
         db.flush()

@@ -8,7 +8,7 @@ checks it only after the project's 404 and 403 (P23).
 """
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
@@ -50,7 +50,7 @@ class ApplicationSpec:
     description: str | None = None
     comments: str | None = None
     #: The JSON value as sent (absent: ``{}``); ``parse_grants`` checks it.
-    resources: object = None
+    resources: object = field(default_factory=dict)
 
 
 def find_active_user(dbsession, uuid):
@@ -108,7 +108,7 @@ def submit(dbsession, actor, spec, project_id=None):
             select(ProjectApplication).where(ProjectApplication.project_id == project.id,
                                              ProjectApplication.state == PENDING)
         ))
-    grants = parse_grants(dbsession, {} if spec.resources is None else spec.resources)
+    grants = parse_grants(dbsession, spec.resources)
     owner = spec.owner if spec.owner is not None else dbsession.get(User, actor.user_id)
     if owner is None:
         raise errors.Invalid("User does not exist.")

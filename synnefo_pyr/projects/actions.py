@@ -2,11 +2,15 @@
 terminate, reinstate (behaviours-projects.md P15, P25). Each changes the
 members' limits (Q2): the grants of a suspended or terminated project stop
 applying at once, while usages stay as they are (Q3)."""
+from sqlalchemy import select
+
 from synnefo_pyr import errors
 from synnefo_pyr.orm import utcnow
 from synnefo_pyr.projects import quota, store
 from synnefo_pyr.projects.applications import claim_name, reason_text, set_project_state
-from synnefo_pyr.projects.models import NORMAL, SUSPENDED, TERMINATED
+from synnefo_pyr.projects.models import (
+    APPROVED, NORMAL, SUSPENDED, TERMINATED, Project, ProjectApplication,
+)
 from synnefo_pyr.projects.permissions import require
 from synnefo_pyr.projects.states import is_alive, overall_state
 
@@ -45,3 +49,15 @@ def act(dbsession, actor, project_id, action, reason=None):
     dbsession.flush()
     quota.sync_members(dbsession, project)
     return project
+
+
+def expired(dbsession, now=None):
+    """The alive projects whose current application's end date has passed:
+    reaching it changes nothing by itself (P36); the operator lists them,
+    or terminates them (``project-expired --terminate``)."""
+    return list(dbsession.scalars(
+        select(Project).join(ProjectApplication, ProjectApplication.id == Project.application_id)
+        .where(Project.state.in_((NORMAL, SUSPENDED)), ProjectApplication.state == APPROVED,
+               ProjectApplication.end_date < (now or utcnow()))
+        .order_by(Project.id)
+    ))

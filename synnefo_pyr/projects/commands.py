@@ -46,6 +46,15 @@ def _project_action(action):
     return command
 
 
+def project_expired(args, ctx):
+    """The alive projects past their end date; terminated with --terminate."""
+    found = actions.expired(ctx.dbsession)
+    if args.terminate:
+        for project in found:
+            actions.act(ctx.dbsession, OPERATOR, project.id, "terminate", "expired")
+    return [_project(ctx, project.id) for project in found]
+
+
 def membership_list(args, ctx):
     return [membership_dict(item)
             for item in memberships.list_memberships(ctx.dbsession, OPERATOR, args.project)]
@@ -70,6 +79,10 @@ def register(add):
         p = add(f"project-{action}", _project_action(action), text)
         p.add_argument("id", metavar="ID", help="the project's id")
         p.add_argument("--reason", help="kept in the project's log")
+
+    p = add("project-expired", project_expired,
+            "List the active or suspended projects past their end date")
+    p.add_argument("--terminate", action="store_true", help="and terminate them")
 
     p = add("membership-list", membership_list, "List memberships")
     p.add_argument("--project", metavar="ID", help="only those of this project")

@@ -4,13 +4,23 @@ registering, updating, sharing and unregistering.
 Both the image service (views/image/) and the compute API
 (views/compute/images.py, and server creation) go through this module.
 Invalid input raises ``errors.Invalid``.
+
+Concurrency: every change of an image row-locks it first (``lock_image``)
+and reloads its properties and members, so concurrent writers of one
+property or member take turns instead of inserting it twice. One live
+image per location is the partial unique index ``uq_images_live_location``;
+a registration that loses the race to a concurrent one of the same file
+finds the winner's image and treats it as already registered.
 """
 import re
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from synnefo_pyr import errors
+from synnefo_pyr.db import lock_row
 
 from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
 from synnefo_pyr.orm import utcnow
@@ -144,7 +154,8 @@ def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
     by id so that pages and repeated calls agree)."""
     _check_choice(sort_key, SORT_KEYS, "sort_key")
     _check_choice(sort_dir, SORT_DIRS, "sort_dir")
-    query = select(Image).where(_visible_to(user_uuid))
+    # Listings show properties, never members: don't load them.
+    query = select(Image).where(_visible_to(user_uuid)).options(lazyload(Image.member_items))
     if not include_deleted:
         query = query.where(Image.deleted_at.is_(None))
     if since is not None:
@@ -179,11 +190,18 @@ def find_live_by_location(dbsession, location):
     )
 
 
+def lock_image(image):
+    """Row-lock ``image`` (once per transaction) and reload its
+    properties and members: the first step of every change."""
+    return lock_row(image, "property_items", "member_items")
+
+
 def register(dbsession, *, name, owner, location, public=False, properties=None,
              size=0, checksum="", disk_format="diskdump", container_format="bare",
              status="ACTIVE"):
     """Register a new image of the file at ``location`` (kept as given).
-    Everything is checked before anything is added to the session."""
+    Everything is checked before anything is added to the session. A live
+    image of the location (registered concurrently) is a conflict."""
     parse_location(location)
     properties = _check_properties(properties)
     image = Image(
@@ -197,8 +215,14 @@ def register(dbsession, *, name, owner, location, public=False, properties=None,
         status=normalize_status(status),
         is_public=bool(public),
     )
-    dbsession.add(image)
-    dbsession.flush()
+    try:
+        # A savepoint: losing the race for the location must not undo the
+        # rest of the caller's transaction.
+        with dbsession.begin_nested():
+            dbsession.add(image)
+            dbsession.flush()
+    except IntegrityError:
+        raise errors.Conflict("Location already registered", location) from None
     replace_properties(image, properties)
     # A new image has not been updated yet.
     image.updated_at = image.created_at
@@ -214,7 +238,13 @@ def register_location(dbsession, *, owner, location, **fields):
     refused, as a second image of one file would break that key."""
     existing = find_live_by_location(dbsession, location)
     if existing is None:
-        return register(dbsession, owner=owner, location=location, **fields)
+        try:
+            return register(dbsession, owner=owner, location=location, **fields)
+        except errors.Conflict:
+            # Registered meanwhile by a concurrent request: that image it is.
+            existing = find_live_by_location(dbsession, location)
+            if existing is None:
+                raise
     if existing.owner != owner:
         raise errors.Invalid("Location already registered", f"image {existing.id} of another owner")
     image = reregister(existing, **fields)
@@ -226,6 +256,7 @@ def reregister(image, *, name, public=False, properties=None, size=0, checksum="
                disk_format="diskdump", container_format="bare", status="ACTIVE"):
     """Registering a location again resets all of its image's metadata
     (the guide's hint: "use POST to completely reset"); id and owner stay."""
+    lock_image(image)
     values = {
         "name": _check_name(name),
         "size": _check_size(size),
@@ -251,6 +282,7 @@ def touch(image):
 def update(image, *, name=None, disk_format=None, container_format=None, status=None,
            public=None, owner=None, size=None, checksum=None):
     """Change the given fields; ``None`` leaves a field as it is."""
+    lock_image(image)
     if name is not None:
         image.name = _check_name(name)
     if disk_format is not None:
@@ -275,6 +307,7 @@ def update(image, *, name=None, disk_format=None, container_format=None, status=
 
 def replace_properties(image, properties):
     properties = _check_properties(properties)
+    lock_image(image)
     for key in list(image.property_items):
         if key not in properties:
             del image.property_items[key]
@@ -283,7 +316,9 @@ def replace_properties(image, properties):
 
 def merge_properties(image, properties):
     """Set the given properties, keep the others."""
-    for key, value in _check_properties(properties).items():
+    properties = _check_properties(properties)
+    lock_image(image)
+    for key, value in properties.items():
         item = image.property_items.get(key)
         if item is None:
             image.property_items[key] = ImageProperty(key=key, value=value)
@@ -294,12 +329,14 @@ def merge_properties(image, properties):
 
 def delete_property(image, key):
     """Remove ``key``; a missing key is not an error (J7)."""
+    lock_image(image)
     image.property_items.pop(key, None)
     touch(image)
 
 
 def unregister(image):
     """Delete the image from the registry; the file itself is kept (J6)."""
+    lock_image(image)
     image.deleted_at = utcnow()
     image.status = "DELETED"
     touch(image)
@@ -308,12 +345,14 @@ def unregister(image):
 def add_member(image, member_uuid):
     if not member_uuid or len(member_uuid) > MAX_UUID:
         raise errors.Invalid(f"Invalid member '{member_uuid}'")
+    lock_image(image)
     if member_uuid not in image.members:
         image.member_items.append(ImageMember(member_uuid=member_uuid))
     touch(image)
 
 
 def remove_member(image, member_uuid):
+    lock_image(image)
     image.member_items[:] = [m for m in image.member_items if m.member_uuid != member_uuid]
     touch(image)
 
@@ -323,6 +362,7 @@ def replace_members(image, member_uuids):
     for uuid in wanted:
         if not isinstance(uuid, str) or not uuid or len(uuid) > MAX_UUID:
             raise errors.Invalid(f"Invalid member '{uuid}'")
+    lock_image(image)
     image.member_items[:] = [m for m in image.member_items if m.member_uuid in wanted]
     for uuid in wanted:
         if uuid not in image.members:

@@ -1,8 +1,10 @@
 """Loading projects, applications and memberships, and locking them.
 
 Lock order of every project operation (P39): the project row first
-(``SELECT ... FOR UPDATE``), then its memberships, then quota holdings
-(``quotas.limits``, in the engine's order). Everything that changes a
+(``SELECT ... FOR NO KEY UPDATE``), then its memberships, then quota
+holdings (``quotas.limits``, in the engine's order). In the global order of
+``compute/lifecycle.py`` a project stands where a server does: before the
+holdings (no transaction locks both a project and a server). Everything that changes a
 project, its applications or its memberships takes the project's lock
 first and reads what it checks only after that, so two operations on one
 project run one after the other; commissions lock only holdings, so no
@@ -61,10 +63,12 @@ def membership(dbsession, membership_id):
 
 def lock_project(dbsession, project_id):
     """Row-lock the project and read it (and its current application)
-    afresh: what a concurrent operation committed is seen now."""
+    afresh: what a concurrent operation committed is seen now. ``FOR NO
+    KEY UPDATE`` on PostgreSQL, as ``db.lock_row``: a second locker waits,
+    rows that merely reference the project do not."""
     return dbsession.scalar(
         select(Project).where(Project.id == project_id)
-        .with_for_update(of=Project)
+        .with_for_update(of=Project, key_share=True)
         .execution_options(populate_existing=True)
     )
 

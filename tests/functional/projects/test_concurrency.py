@@ -129,3 +129,30 @@ def test_joins_leaves_and_commissions_race(api, registry, db_kind, factory, user
         run([threading.Thread(target=toggle, args=(member, project_id, start))
              for member in members for project_id in projects])
         check()
+
+
+def test_two_approvals_of_one_name_race(api, registry, db_kind, user, admin):
+    """P28: of two projects approved at once under one name, exactly one
+    becomes active; the other is the name clash's 409 (the unique live
+    name decides, whoever passed the first check)."""
+    from synnefo_pyr.projects import applications
+    from synnefo_pyr.projects.permissions import OPERATOR
+
+    apps = [api.create(user, name="same.name")["application"] for _ in range(4)]
+    barrier = threading.Barrier(len(apps))
+    results = [None] * len(apps)
+
+    def approve(i):
+        barrier.wait()
+        try:
+            with session_scope(registry) as db:
+                applications.act(db, OPERATOR, apps[i], "approve")
+            results[i] = "approved"
+        except Exception as exc:  # noqa: BLE001
+            results[i] = exc
+
+    run([threading.Thread(target=approve, args=(i,)) for i in range(len(apps))])
+    assert results.count("approved") == 1, results
+    refused = [r for r in results if r != "approved"]
+    assert all(isinstance(r, errors.Conflict) and "same.name" in r.message for r in refused), refused
+    assert [p["state"] for p in api.get("/projects", admin).json].count("active") == 1

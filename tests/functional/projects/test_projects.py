@@ -279,10 +279,20 @@ def test_the_pending_limit_counts_the_owners_applications(api, registry, user, o
     api.post("/projects", other_user, spec(owner=user.uuid), status=409)
     # Replacing one's own pending application never fails.
     api.modify(project_id, user)
+    # A modification that adds a pending application is limited too.
+    approved = api.create(admin, owner=user.uuid, name="approved.pr")["application"]
+    api.app_action(approved, admin, "approve")
+    approved_project = api.get(f"/projects/apps/{approved}", admin).json["project"]
+    api.app_action(api.get("/projects/apps", user, {"project": project_id}).json[-1]["id"], user,
+                   "cancel")
+    api.modify(approved_project, user)
+    assert_fault(api.post(f"/projects/{project_id}", user, spec(), status=409), "conflict",
+                 409, "You have reached the maximum number of pending project applications: 1.")
     # Admins are not limited; the count still grows.
     api.post("/projects", admin, spec(owner=user.uuid), status=201)
     with session_scope(registry) as db:
         assert quotas.usage(db, user.uuid)["astakos.pending_app"]["usage"] == 2
+    assert api.project(approved_project, user)["state"] == "active"
 
 
 def test_a_modification_with_another_owner_moves_the_count(api, registry, user, other_user):

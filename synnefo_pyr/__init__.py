@@ -65,6 +65,7 @@ def _make_app(global_config, settings):
         # its catalog entry, grants and resources.
         config.include(".identity")  # /identity/v2.0, /account/v1.0 catalogs and feedback, /ui
         config.include(".quotas")  # /account/v1.0 resources, quotas and commissions
+        config.include(".projects")  # /account/v1.0 projects, applications, memberships
         config.include(".backend")  # the job queue, its driver and worker
         config.include(".network")  # network settings and quota (their API is compute's, for now)
         config.include(".compute")  # /compute/v2.0

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 #: The principal every component token carries, beside ``service:<name>``.
 ANY_SERVICE = "service:*"
+#: The principal of the project administrators (``synnefo_pyr.projects``).
+PROJECT_ADMINS = "group:project-admins"
 
 
 class Permission(StrEnum):
@@ -26,6 +28,10 @@ class Permission(StrEnum):
     IMAGE_WRITE = "image:write"
     COMPUTE_READ = "compute:read"
     COMPUTE_WRITE = "compute:write"
+    # Projects: every user may call the project API; who may see a project,
+    # an application or a membership is the item's ACL.
+    PROJECTS_USE = "projects:use"
+    PROJECT_READ = "projects:read"
 
 
 def is_service_permission(permission):

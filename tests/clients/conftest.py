@@ -222,7 +222,16 @@ def seeded(synnefo_service):
     for client in venvs.CLIENTS:
         commands[f"user:{client}"] = _user_args("Ada", "Lovelace", f"{client}-{tag}", f"pw-{tag}")
         commands[f"other:{client}"] = _user_args("Grace", "Hopper", f"{client}-{tag}")
+    # The project flow's owner, member and project administrator.
+    for role in ("owner", "member"):
+        commands[f"projects_{role}"] = _user_args("Project", role.title(), f"{role}-{tag}")
+    commands["projects_admin"] = _user_args("Project", "Admin", f"admin-{tag}") + ["--admin"]
     _run_seeds(synnefo_service.manage, seed, commands)
+    if "projects_member" in seed:
+        # No virtual machine of their own: only a project's grant lets them boot one.
+        _run_seeds(synnefo_service.manage, seed, {
+            "projects_member_quota": ["quota-set", seed["projects_member"]["uuid"], "cyclades.vm", 0],
+        })
     for client in venvs.CLIENTS:
         if f"user:{client}" in seed:
             seed[f"user:{client}"]["password"] = f"pw-{tag}"
@@ -264,7 +273,8 @@ def flow_config(synnefo_service, seeded, client_users, tmp_path):
 def run_flow(synnefo_service, tmp_path):
     """``run_flow(client, config)``: run the client's flow script, fail with its output."""
 
-    def run(client, config, timeout=300):
+    def run(client, config, timeout=300, flow=None):
+        """``flow``: the script's name before ``_flow.py`` (default: the client's)."""
         try:
             python = venvs.ensure_venv(client)
         except venvs.Unavailable as exc:
@@ -276,7 +286,7 @@ def run_flow(synnefo_service, tmp_path):
         env["PATH"] = str(Path(python).parent) + os.pathsep + env.get("PATH", "")
         try:
             proc = subprocess.run(
-                [str(python), str(FLOWS / f"{client}_flow.py"), str(config_file)],
+                [str(python), str(FLOWS / f"{flow or client}_flow.py"), str(config_file)],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                 timeout=timeout, cwd=tmp_path, env=env,
             )

@@ -12,7 +12,7 @@ node is locked. Data lives in the block store: a version names its hashmap
 Names compare in code-point order: ``COLLATE "C"`` on PostgreSQL, SQLite's
 BINARY order elsewhere.
 """
-from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from synnefo_pyr.orm import Base
@@ -33,7 +33,7 @@ class Node(Base):
         UniqueConstraint("parent_id", "name"),
         # Accounts have no parent; NULLs are distinct in a unique constraint.
         Index("ix_storage_nodes_account_name", "name", unique=True,
-              sqlite_where="parent_id IS NULL", postgresql_where="parent_id IS NULL"),
+              sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -43,7 +43,7 @@ def upgrade():
     sa.UniqueConstraint('parent_id', 'name', name=op.f('uq_storage_nodes_parent_id'))
     )
     with op.batch_alter_table('storage_nodes', schema=None) as batch_op:
-        batch_op.create_index('ix_storage_nodes_account_name', ['name'], unique=True, sqlite_where='parent_id IS NULL', postgresql_where='parent_id IS NULL')
+        batch_op.create_index('ix_storage_nodes_account_name', ['name'], unique=True, sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
 
     op.create_table('storage_map_blocks',
     sa.Column('map_key', sa.String(length=64), nullable=False),
@@ -122,7 +122,7 @@ def downgrade():
 
     op.drop_table('storage_map_blocks')
     with op.batch_alter_table('storage_nodes', schema=None) as batch_op:
-        batch_op.drop_index('ix_storage_nodes_account_name', sqlite_where='parent_id IS NULL', postgresql_where='parent_id IS NULL')
+        batch_op.drop_index('ix_storage_nodes_account_name', sqlite_where=sa.text('parent_id IS NULL'), postgresql_where=sa.text('parent_id IS NULL'))
 
     op.drop_table('storage_nodes')
     op.drop_table('storage_maps')

@@ -26,6 +26,12 @@ class Permission(StrEnum):
     IMAGE_WRITE = "image:write"
     COMPUTE_READ = "compute:read"
     COMPUTE_WRITE = "compute:write"
+    # Object storage: read, write data and metadata, store blocks in a
+    # container (write on some path in it); everything else is the owner's.
+    STORAGE_READ = "object-store:read"
+    STORAGE_WRITE = "object-store:write"
+    STORAGE_BLOCKS = "object-store:blocks"
+    STORAGE_OWN = "object-store:own"
 
 
 def is_service_permission(permission):

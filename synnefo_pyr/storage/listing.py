@@ -155,6 +155,8 @@ def list_objects(dbsession, container_id, *, prefix="", delimiter=None, path=Non
         start = None
         for node_id, name, version in rows:
             after = name
+            if not virtual_dirs and name == prefix:
+                continue  # ``path``: the children of the directory, not itself
             if delimiter:
                 rest = name[len(prefix):]
                 index = rest.find(delimiter)

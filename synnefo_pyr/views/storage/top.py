@@ -10,7 +10,8 @@ from synnefo_pyr.storage.models import Node
 from synnefo_pyr.views.storage import render
 from synnefo_pyr.views.storage.common import order_methods, service
 
-top = service("top", "{slash:/?}", top_factory, ("GET",))
+top = service("top", "/", top_factory, ("GET",))
+top._factory_for_bare = top_factory
 
 
 @top.get()

@@ -22,6 +22,8 @@ class Pithos:
 
     def request(self, method, path="", body=None, headers=None, status="*", account=None, params=""):
         url = self.url(path, account) + (("?" + params) if params else "")
+        if isinstance(body, str):
+            body = body.encode("utf-8")
         return self.testapp.request(url, method=method, body=body, headers=self.headers(headers),
                                     status=status, expect_errors=True,
                                     environ=dict(self.testapp.extra_environ))

@@ -47,7 +47,8 @@ synnefo_pyr.backend.driver.build_seconds = 0.5
 synnefo_pyr.backend.driver.action_seconds = 0.2
 
 [server:main]
-use = egg:waitress#main
+# Keeps header names with "_" (kamaki's X-Image-Meta-Property-ROOT_PARTITION).
+use = egg:synnefo_pyr#waitress
 listen = 127.0.0.1:{port}
 threads = 8
 # 5 GiB uploads (the object store's limit) plus one byte.

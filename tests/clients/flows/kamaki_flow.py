@@ -628,7 +628,12 @@ def _():
         os.remove(ranged)
     kamaki("file", "download", "/cli-box/docs/big.bin", "ranged.bin", "--range", "0-9", "--no-progress-bar")
     eq(read(ranged)[:10], BIG[:10], "ranged download")
-    eq(kamaki("file", "cat", "/cli-box/docs/more.txt"), u" world", "cat")
+    # ``file cat`` seeks in its output: give it a file, not a pipe.
+    with open(local("cat.out"), "wb") as out:
+        eq(subprocess.call(["kamaki", "-c", KAMAKIRC, "file", "cat", "/cli-box/docs/more.txt"], stdout=out),
+           0, "file cat exit status")
+    # (kamaki 0.12 prints its own return value, None, after the data)
+    eq(read(local("cat.out"))[:6], b" world", "cat")
     info = kamaki_json("file", "info", "/cli-box/docs/big.bin")
     eq(int(info["content-length"]), len(BIG), "info size")
     check(kamaki("file", "info", "/cli-box/docs/more.txt", "--object-versions"), "versions")

@@ -4,19 +4,45 @@ schema upgrade that runs when the application starts.
 ``request.dbsession`` joins pyramid_tm's transaction through zope.sqlalchemy,
 so a request commits everything or nothing. Code outside a request (the
 management command, the worker) uses ``session_scope``.
+
+Transactions are real on both databases. pysqlite would not BEGIN before a
+SELECT, so a read-check-write would not be atomic: the engine turns its
+own transaction handling off and BEGINs itself (the ``begin`` event). A
+transaction that writes BEGINs IMMEDIATE on SQLite, taking the one write
+lock before it reads anything, so writers queue up (busy timeout) instead
+of reading stale rows or failing half-way. How we know a transaction
+writes: its connection carries the execution option ``synnefo_write``,
+set on every session of a request whose method is not GET, HEAD or
+OPTIONS, of ``session_scope`` (unless ``write=False``) and of the
+worker's statements (``writer(engine)``). A read-only request that writes
+anyway still gets its write lock, or a retryable "database is locked".
+
+Timeouts and the pool (``DatabaseSettings``, ``synnefo_pyr.db.*``, and the
+``sqlalchemy.pool_*`` keys) make a stuck or unreachable database a prompt
+503 (``dbhealth``) rather than a frozen server.
 """
 import contextlib
 import os
+from dataclasses import dataclass
 
 import transaction
 import zope.sqlalchemy
 from alembic import command as alembic_command
 from alembic.config import Config as AlembicConfig
-from sqlalchemy import engine_from_config, event
+from sqlalchemy import engine_from_config, event, inspect, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import object_session, selectinload, sessionmaker
 
-from synnefo_pyr.settings import SettingsError
+from pyramid.settings import asbool
+
+from synnefo_pyr import dbhealth
+from synnefo_pyr.settings import SettingsError, parse_section
+
+#: The execution option that marks a transaction as a writer.
+WRITE_OPTION = "synnefo_write"
+#: Request methods that only read (their transactions BEGIN DEFERRED on SQLite).
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
 
 
 #: The largest value of the 32-bit INTEGER keys (servers, flavors,
@@ -72,14 +98,6 @@ def retry_attempts(request):
     return None
 
 
-def _sqlite_pragmas(dbapi_connection, _record):
-    cursor = dbapi_connection.cursor()
-    # Integrity on SQLite is opt-in; writers wait instead of failing at once.
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
-    cursor.close()
-
-
 def database_url(settings, prefix="sqlalchemy."):
     """The configured URL: ``sqlalchemy.url``, else the pserve variable
     ``database_url`` (``pserve production.ini database_url=...``, handed
@@ -97,16 +115,135 @@ def database_url(settings, prefix="sqlalchemy."):
     return url
 
 
+_LOCKED = "synnefo.locked_rows"
+
+
+def lock_row(obj, *reload, dbsession=None):
+    """Row-lock ``obj`` for the rest of the transaction (``FOR NO KEY
+    UPDATE`` on PostgreSQL: rows that reference it may still be inserted
+    by whoever holds it; a second locker waits), and reload it and its
+    relationships named in ``reload`` as the lock found them: whatever was
+    read before may be stale. Once per transaction and row. On SQLite the
+    write transaction's IMMEDIATE lock already serializes every writer,
+    and the reload is all that is done."""
+    db = dbsession or object_session(obj)
+    state = inspect(obj)
+    if db is None or state.identity is None:
+        return obj
+    cls = state.mapper.class_
+    transaction = db.get_transaction()
+    held = db.info.get(_LOCKED)
+    if held is None or held[0] is not transaction:
+        held = db.info[_LOCKED] = (transaction, set())
+    key = (cls, state.identity)
+    if key in held[1]:
+        return obj
+    condition = [column == value for column, value in zip(state.mapper.primary_key, state.identity)]
+    db.scalars(
+        select(cls).where(*condition)
+        .with_for_update(of=cls, key_share=True)
+        .options(*[selectinload(getattr(cls, name)) for name in reload])
+        .execution_options(populate_existing=True)
+    ).one()
+    held[1].add(key)
+    return obj
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    """``synnefo_pyr.db.*``: how long the database may make us wait.
+    Seconds; 0 turns a timeout off."""
+
+    #: PostgreSQL: a statement running longer is cancelled (503).
+    statement_timeout: float = 30.0
+    #: PostgreSQL: waiting longer for a row or table lock fails (503).
+    lock_timeout: float = 10.0
+    #: Giving up on connecting to the database (503).
+    connect_timeout: float = 5.0
+    #: SQLite: how long a writer waits for the write lock before the
+    #: request is retried (and, at the last attempt, answered 503).
+    busy_timeout: float = 10.0
+    #: The worker's attempts at a transaction that hit a deadlock, a
+    #: serialization failure or a busy SQLite (requests: ``retry.attempts``).
+    retry_attempts: int = 5
+
+    def __post_init__(self):
+        for name in ("statement_timeout", "lock_timeout", "connect_timeout", "busy_timeout"):
+            if getattr(self, name) < 0:
+                raise SettingsError(f"synnefo_pyr.db.{name} must not be negative")
+        if self.retry_attempts < 1:
+            raise SettingsError("synnefo_pyr.db.retry_attempts must be at least 1")
+
+
+def database_settings(settings):
+    return parse_section(settings, "synnefo_pyr.db.", DatabaseSettings)
+
+
+def _sqlite_connect(busy_timeout_ms):
+    def connect(dbapi_connection, _record):
+        # We BEGIN ourselves (``_sqlite_begin``); pysqlite must not.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        # Integrity on SQLite is opt-in; writers wait instead of failing at once.
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        # Readers never block the writer, nor the writer them.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+    return connect
+
+
+def _sqlite_begin(conn):
+    statement = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
+    # On the driver's connection: BEGIN is no statement of ours (as on
+    # PostgreSQL, where the driver sends it), so no event sees it; its
+    # error ("database is locked") is wrapped as SQLAlchemy would.
+    driver = conn.connection.driver_connection
+    try:
+        driver.execute(statement)
+    except conn.dialect.loaded_dbapi.Error as error:
+        raise sa_exc.DBAPIError.instance(
+            statement, None, error, conn.dialect.loaded_dbapi.Error
+        ) from error
+
+
+def writer(engine):
+    """``engine`` for transactions that write (BEGIN IMMEDIATE on SQLite)."""
+    return engine.execution_options(**{WRITE_OPTION: True})
+
+
+def _milliseconds(seconds):
+    return int(round(seconds * 1000))
+
+
 def get_engine(settings, prefix="sqlalchemy."):
     url = database_url(settings, prefix)
+    db_settings = database_settings(settings)
     settings = dict(settings, **{prefix + "url": url})
-    kwargs = {}
+    # A connection that died while idle in the pool (the database
+    # restarted) is replaced before use, not handed to a request.
+    kwargs = {"pool_pre_ping": asbool(settings.pop(prefix + "pool_pre_ping", True))}
     if url.startswith("sqlite"):
         # Waitress threads and the in-process worker share the file.
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": db_settings.busy_timeout}
+    elif url.startswith("postgresql"):
+        settings.setdefault(prefix + "pool_timeout", "10")
+        options = []
+        if db_settings.statement_timeout:
+            options.append(f"-c statement_timeout={_milliseconds(db_settings.statement_timeout)}")
+        if db_settings.lock_timeout:
+            options.append(f"-c lock_timeout={_milliseconds(db_settings.lock_timeout)}")
+        kwargs["connect_args"] = {"options": " ".join(options)} if options else {}
+        if db_settings.connect_timeout:
+            kwargs["connect_args"]["connect_timeout"] = max(1, int(round(db_settings.connect_timeout)))
     engine = engine_from_config(settings, prefix, future=True, **kwargs)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", _sqlite_connect(_milliseconds(db_settings.busy_timeout)))
+        event.listen(engine, "begin", _sqlite_begin)
+    # A new connection is the end of an outage, if there was one.
+    engine.synnefo_outages = dbhealth.OutageLog()
+    event.listen(engine, "connect", engine.synnefo_outages.connected)
+    engine.synnefo_settings = db_settings
     return engine
 
 
@@ -114,20 +251,35 @@ def get_session_factory(engine):
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
-def get_tm_session(session_factory, transaction_manager, request=None):
+def writes(request):
+    """Whether a request may write, and so runs in a transaction of
+    pyramid_tm's: every method but GET, HEAD and OPTIONS."""
+    return request.method not in READ_METHODS
+
+
+def thread_manager(request):
+    """pyramid_tm's manager of a request: the thread's, explicit."""
+    manager = transaction.manager
+    manager.explicit = True
+    return manager
+
+
+def get_tm_session(session_factory, transaction_manager, request=None, write=True):
     """A session joined to ``transaction_manager``: it commits and rolls back
-    with the transaction and is never committed by hand."""
-    dbsession = session_factory(info={"request": request})
+    with the transaction and is never committed by hand. ``write``: its
+    transaction writes (BEGIN IMMEDIATE on SQLite)."""
+    bind = session_factory.kw["bind"]
+    dbsession = session_factory(info={"request": request}, bind=writer(bind) if write else bind)
     zope.sqlalchemy.register(dbsession, transaction_manager=transaction_manager)
     return dbsession
 
 
 @contextlib.contextmanager
-def session_scope(registry):
+def session_scope(registry, write=True):
     """One transaction outside a request (scripts, the worker)."""
     manager = transaction.TransactionManager(explicit=True)
     with manager:
-        yield get_tm_session(registry.dbsession_factory, manager)
+        yield get_tm_session(registry.dbsession_factory, manager, write=write)
 
 
 def alembic_config(url):
@@ -160,9 +312,13 @@ def includeme(config):
     from synnefo_pyr import models  # noqa: F401
 
     settings = config.get_settings()
-    # Faults are raised, so any exception aborts; the explicit manager makes a
-    # forgotten transaction boundary an error instead of an implicit commit.
-    settings["tm.manager_hook"] = "pyramid_tm.explicit_manager"
+    # Faults are raised, so any exception aborts. Requests use each thread's
+    # own manager, made explicit: a forgotten transaction boundary is an
+    # error instead of an implicit commit.
+    settings["tm.manager_hook"] = "synnefo_pyr.db.thread_manager"
+    # Reads need no transaction manager: a plain session, rolled back and
+    # closed when the request ends, saves its two-phase commit machinery.
+    settings["tm.activate_hook"] = "synnefo_pyr.db.writes"
     # Running the security policy inside the tm tween is work for nothing.
     settings["tm.annotate_user"] = False
     settings.setdefault("retry.activate_hook", "synnefo_pyr.db.retry_attempts")
@@ -173,11 +329,22 @@ def includeme(config):
     engine = get_engine(settings)
     if config.registry.synnefo.auto_migrate:
         upgrade_schema(engine)
-    session_factory = get_session_factory(engine)
     config.registry.dbengine = engine
-    config.registry.dbsession_factory = session_factory
+    # Scripts and the worker: one session per ``session_scope``, each
+    # joined to a transaction manager of its own.
+    config.registry.dbsession_factory = get_session_factory(engine)
+    # Requests that write: sessions joined to their thread's manager, which
+    # pyramid_tm begins and ends, bound to ``writer(engine)``; registering
+    # the factory once, not every session, saves the ~0.4 ms zope.sqlalchemy
+    # takes to hook up a session. Reads: plain sessions.
+    readers, writers = get_session_factory(engine), get_session_factory(writer(engine))
+    zope.sqlalchemy.register(writers, transaction_manager=transaction.manager)
 
     def dbsession(request):
-        return get_tm_session(session_factory, request.tm, request=request)
+        if request.method in READ_METHODS:
+            session = readers()
+            request.add_finished_callback(lambda request: session.close())
+            return session
+        return writers()
 
     config.add_request_method(dbsession, reify=True)

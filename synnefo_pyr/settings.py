@@ -10,9 +10,8 @@ import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields
 
-from pyramid.settings import asbool, aslist
-
 PREFIX = "synnefo_pyr."
+_TRUE, _FALSE = {"true", "yes", "on", "1", "t", "y"}, {"false", "no", "off", "0", "f", "n"}
 
 
 class SettingsError(ValueError):
@@ -23,13 +22,15 @@ def _cast(kind, raw, key):
     text = str(raw).strip()
     try:
         if kind is bool:
-            return asbool(text)
+            if text.lower() not in _TRUE | _FALSE:
+                raise ValueError(text)
+            return text.lower() in _TRUE
         if kind is int:
             return int(text)
         if kind is float:
             return float(text)
         if typing.get_origin(kind) is tuple:
-            return tuple(aslist(text))
+            return tuple(text.split())
         return text
     except ValueError:
         raise SettingsError(f"{key}: {text!r} is not a valid {getattr(kind, '__name__', kind)}") from None
@@ -67,6 +68,8 @@ class AppSettings:
     auto_migrate: bool = True
     #: Name shown for the whole cloud in ``/ui/get_services``.
     cloud_name: str = "synnefo"
+    #: Add a ``Server-Timing`` header: database time and SQL statements.
+    timing_header: bool = False
     #: The URL root of each API, filled by the packages (``apis.add_api``).
     prefixes: dict = field(default_factory=dict, compare=False)
 
@@ -84,6 +87,7 @@ def parse_settings(settings):
         base_url=base_url.rstrip("/") if base_url else None,
         auto_migrate=parsed.auto_migrate,
         cloud_name=parsed.cloud_name,
+        timing_header=parsed.timing_header,
     )
 
 

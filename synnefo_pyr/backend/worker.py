@@ -9,21 +9,32 @@ different jobs instead of queueing on one. A job whose server has an older
 unfinished job is not due: a server's jobs run one at a time, in order.
 After each step the job goes back to ``pending`` (with ``not_before``
 later) or ends ``done`` / ``failed``.
+
+Database trouble never fails a job. A deadlock, a serialization failure or
+a busy SQLite is retried (``dbhealth.retrying``, ``synnefo_pyr.db.
+retry_attempts`` times); if the database stays unreachable the job is
+left ``running``, and every running worker gives jobs ``running`` for
+longer than ``stale_after`` back to the queue (``requeue_stale``, every
+``stale_after / 2`` seconds), so it runs again and completes once: the
+outcome of a step is applied only by the claim that ran it (same worker,
+same ``started_at``).
 """
 import logging
 import os
 import socket
 import threading
+import time
 from datetime import timedelta, timezone
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import aliased
 
+from synnefo_pyr import dbhealth
 from synnefo_pyr.backend.interface import BackendError
 from synnefo_pyr.backend.jobs import step_of, with_step
 from synnefo_pyr.backend.models import BackendJob
-from synnefo_pyr.db import session_scope
+from synnefo_pyr.db import session_scope, writer
 from synnefo_pyr.orm import utcnow
 
 log = logging.getLogger(__name__)
@@ -64,14 +75,21 @@ def claim_next(registry, worker_id, now=None):
         .execution_options(synchronize_session=False)
     )
     try:
-        with engine.begin() as conn:
+        with writer(engine).begin() as conn:
             result = conn.execute(stmt)
             rows = result.fetchall()
-    except OperationalError:
-        log.debug("Claim skipped: database busy", exc_info=True)
+    except OperationalError as exc:
+        if dbhealth.is_retryable(exc):
+            log.debug("Claim skipped: database busy", exc_info=True)
+        else:
+            dbhealth.outage_log(registry.dbengine).failed(exc)
         return None
     # The row count is the proof: zero means someone else holds the job.
     return rows[0][0] if len(rows) == 1 else None
+
+
+def _attempts(registry):
+    return registry.dbengine.synnefo_settings.retry_attempts
 
 
 def run_step(registry, job_id, worker_id):
@@ -80,19 +98,30 @@ def run_step(registry, job_id, worker_id):
     Three moves, so that the driver never runs inside a transaction: read
     the job and its task (a snapshot of plain values) in one transaction,
     call the driver outside any, then apply what the step reported in
-    another, after checking the job is still this worker's (it may have
+    another, after checking the job is still this claim's (it may have
     been given back as stale meanwhile)."""
     handler = registry.backend_jobs
-    with session_scope(registry) as db:
-        job = db.get(BackendJob, job_id)
-        if job is None or job.state != "running" or job.claimed_by != worker_id:
-            return False
-        failure = job.fail_message
-        task = None if failure else handler.task_of(db, job, step_of(job))
-        if task is None and failure is None:
-            # Nothing left to act on (the server is gone).
-            _finish(job, "done")
-            return True
+    attempts = _attempts(registry)
+
+    def read():
+        with session_scope(registry, write=False) as db:
+            job = db.get(BackendJob, job_id)
+            if job is None or job.state != "running" or job.claimed_by != worker_id:
+                return None
+            failure = job.fail_message
+            task = None if failure else handler.task_of(db, job, step_of(job))
+            return job.started_at, failure, task
+
+    claim = dbhealth.retrying(read, attempts)
+    if claim is None:
+        return False
+    started_at, failure, task = claim
+    if task is None and failure is None:
+        # Nothing left to act on (the server is gone).
+        return dbhealth.retrying(
+            lambda: _apply(registry, handler, job_id, worker_id, started_at, None, None, gone=True),
+            attempts,
+        )
     step = None
     if failure is None:
         try:
@@ -103,28 +132,55 @@ def run_step(registry, job_id, worker_id):
             log.exception("Backend driver crashed on job %s", job_id)
             failure = "Internal backend error"
     try:
-        return _apply(registry, handler, job_id, worker_id, step, failure)
-    except Exception:
+        return dbhealth.retrying(
+            lambda: _apply(registry, handler, job_id, worker_id, started_at, step, failure),
+            attempts,
+        )
+    except Exception as exc:
+        if dbhealth.is_retryable(exc) or dbhealth.is_unavailable(exc):
+            # The database, not the job, failed: leave it running; it is
+            # given back as stale and runs again.
+            dbhealth.outage_log(registry.dbengine).failed(exc)
+            return False
         log.exception("Backend job %s crashed", job_id)
-        with session_scope(registry) as db:
-            job = db.get(BackendJob, job_id)
-            handler.failed(db, job, "Internal backend error")
-            _finish(job, "failed")
+        dbhealth.retrying(lambda: _fail_crashed(registry, handler, job_id, worker_id, started_at),
+                          attempts)
         return True
 
 
-def _apply(registry, handler, job_id, worker_id, step, failure):
+def _fail_crashed(registry, handler, job_id, worker_id, started_at):
     with session_scope(registry) as db:
-        # Writing first takes SQLite's write lock up front, so this
-        # transaction never has to upgrade a read lock another writer holds.
-        db.execute(
-            update(BackendJob).where(BackendJob.id == job_id).values(claimed_by=worker_id)
-            .where(BackendJob.claimed_by == worker_id)
-            .execution_options(synchronize_session=False)
-        )
-        job = db.get(BackendJob, job_id)
-        if job.state != "running" or job.claimed_by != worker_id:
+        job = _lock_claimed(db, handler, job_id, worker_id, started_at)
+        if job is None:
+            return
+        handler.failed(db, job, "Internal backend error")
+        _finish(job, "failed")
+
+
+def _lock_claimed(db, handler, job_id, worker_id, started_at):
+    """Lock the job's server, then the job, in the global lock order; the
+    job if it is still this claim's, else ``None``."""
+    job = db.get(BackendJob, job_id)
+    if job is None:
+        return None
+    handler.lock(db, job)
+    job = db.scalars(
+        select(BackendJob).where(BackendJob.id == job_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).one()
+    if job.state != "running" or job.claimed_by != worker_id or job.started_at != started_at:
+        return None
+    return job
+
+
+def _apply(registry, handler, job_id, worker_id, started_at, step, failure, gone=False):
+    with session_scope(registry) as db:
+        job = _lock_claimed(db, handler, job_id, worker_id, started_at)
+        if job is None:
             return False
+        if gone:
+            _finish(job, "done")
+            return True
         if failure is not None:
             handler.failed(db, job, failure)
             _finish(job, "failed")
@@ -148,12 +204,15 @@ def _finish(job, state):
 def requeue_stale(registry, older_than_seconds):
     """Give back jobs whose worker died mid-step (``running`` for too long)."""
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    with registry.dbengine.begin() as conn:
-        conn.execute(
+    with writer(registry.dbengine).begin() as conn:
+        result = conn.execute(
             update(BackendJob)
             .where(BackendJob.state == "running", BackendJob.started_at < cutoff)
             .values(state="pending", claimed_by=None)
         )
+    if result.rowcount:
+        log.warning("Gave %d stale job(s) back to the queue", result.rowcount)
+    return result.rowcount
 
 
 def run_once(registry, worker_id):
@@ -190,12 +249,20 @@ class Worker:
 
     def run_forever(self):
         log.info("Backend worker %s started", self.worker_id)
-        requeue_stale(self.registry, self.stale_after)
+        next_requeue = 0.0
         while not self.stopping.is_set():
             try:
+                if time.monotonic() >= next_requeue:
+                    # Jobs whose worker died (or lost its database) while
+                    # running: checked at start and then every half period.
+                    requeue_stale(self.registry, self.stale_after)
+                    next_requeue = time.monotonic() + self.stale_after / 2
                 result = run_once(self.registry, self.worker_id)
-            except Exception:
-                log.exception("Backend worker loop error")
+            except Exception as exc:
+                if dbhealth.is_unavailable(exc) or dbhealth.is_retryable(exc):
+                    dbhealth.outage_log(self.registry.dbengine).failed(exc)
+                else:
+                    log.exception("Backend worker loop error")
                 result = None
             if result is None:
                 self.stopping.wait(self._idle_wait())
@@ -209,7 +276,8 @@ class Worker:
                 due = conn.execute(
                     select(func.min(BackendJob.not_before)).where(BackendJob.state == "pending")
                 ).scalar()
-        except OperationalError:
+        except OperationalError as exc:
+            dbhealth.outage_log(self.registry.dbengine).failed(exc)
             return self.poll_interval
         if due is None:
             return self.poll_interval

@@ -12,6 +12,14 @@ in ERROR still holds its resources until deleted.
 ``begin`` starts an action in the request's transaction; ``ServerJobs`` is
 the backend worker's job handler, turning a job into a driver ``Task`` and
 its outcome into rows.
+
+Locks, in the one global order every transaction follows, API and worker
+alike: the **server** row first (``lock_server``, before any state rule is
+checked, so that of two actions sent at once the second sees the task the
+first set), then the **quota holdings** (``quotas.engine``, in (holder,
+source, resource) order), then **addresses and networks**
+(``network.allocation``), and the **job** rows last. A new server is
+locked by nobody else, so creating one starts at the holdings.
 """
 from dataclasses import dataclass
 from typing import Callable
@@ -21,6 +29,7 @@ from sqlalchemy.orm import selectinload
 
 from synnefo_pyr import errors
 from synnefo_pyr.backend import jobs
+from synnefo_pyr.db import lock_row
 from synnefo_pyr.backend.interface import BackendError, FlavorSpec, NicSpec, ServerSpec, Task
 from synnefo_pyr.compute.models import Diagnostic, Flavor, Server
 from synnefo_pyr.network import services as networks
@@ -69,6 +78,15 @@ def server_spec(server):
     )
 
 
+# --- the server lock -------------------------------------------------------------
+
+def lock_server(server, dbsession=None):
+    """Row-lock ``server`` for the rest of the transaction and reload it
+    (its columns, NICs and metadata) as the lock found it; first in the
+    lock order (see the module's docstring)."""
+    return lock_row(server, "nics", "metadata_items", dbsession=dbsession)
+
+
 # --- the state rules -----------------------------------------------------------
 
 
@@ -105,7 +123,9 @@ def check_idle(server, action):
 
 
 def check_may_start(server, action, required_state=None):
-    """H5-H6: may ``action`` run on ``server`` now?"""
+    """H5-H6: may ``action`` run on ``server`` now? (The server is locked
+    first: the answer holds until the transaction ends.)"""
+    lock_server(server)
     check_changeable(server)
     if server.operstate == "BUILD":
         raise errors.BuildInProgress("Server is being built.")
@@ -232,6 +252,7 @@ def begin(dbsession, server, name, *, check=True, charged=False, **payload):
     state rules (unless the caller has, ``check=False``), charge its quota
     (unless ``charged`` already), set the task and enqueue its job."""
     action = ACTIONS[name]
+    lock_server(server, dbsession)
     if check:
         check_may_start(server, name, action.required_state)
     if not charged:
@@ -267,6 +288,13 @@ class ServerJobs:
             select(Server).where(Server.id == job.server_id)
             .options(selectinload(Server.nics), selectinload(Server.diagnostics))
         ).first()
+
+    def lock(self, db, job):
+        """Lock the job's server before anything else of the transaction
+        that applies the job's outcome (the global lock order)."""
+        server = self._server(db, job)
+        if server is not None:
+            lock_server(server, db)
 
     def task_of(self, db, job, step):
         """The driver's ``Task`` for this step, or ``None`` when the server is gone."""

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from synnefo_pyr import errors
 from synnefo_pyr.backend import jobs
 from synnefo_pyr.compute import lifecycle
-from synnefo_pyr.compute.models import Flavor, Server, ServerMetadata
+from synnefo_pyr.compute.models import Flavor, Server, ServerMetadata, flavor_name
 from synnefo_pyr.images import registry as images
 from synnefo_pyr.network import services as networks
 from synnefo_pyr.orm import utcnow
@@ -74,8 +74,30 @@ def find_flavor(dbsession, flavor_id):
     return flavor
 
 
+@dataclass(frozen=True)
+class FlavorView:
+    """A flavor as the listings show it: read as plain columns, no ORM
+    object to build (the list is a hot path)."""
+
+    id: int
+    cpu: int
+    ram: int
+    disk: int
+    disk_template: str
+
+    @property
+    def name(self):
+        return flavor_name(self.cpu, self.ram, self.disk, self.disk_template)
+
+
+_LIVE_FLAVORS = (
+    select(Flavor.id, Flavor.cpu, Flavor.ram, Flavor.disk, Flavor.disk_template)
+    .where(Flavor.deleted.is_(False)).order_by(Flavor.id)
+)
+
+
 def list_flavors(dbsession):
-    return list(dbsession.scalars(select(Flavor).where(Flavor.deleted.is_(False)).order_by(Flavor.id)))
+    return [FlavorView(*row) for row in dbsession.connection().execute(_LIVE_FLAVORS)]
 
 
 # --- creating ------------------------------------------------------------
@@ -214,6 +236,7 @@ def set_firewall_profile(dbsession, server, profile, nic_id):
 
 
 def rename(server, name):
+    lifecycle.lock_server(server)
     lifecycle.check_changeable(server)
     server.name = name
     server.updated_at = utcnow()
@@ -221,7 +244,9 @@ def rename(server, name):
 
 def delete(dbsession, server):
     """F13: any state, BUILD included; the backend confirms later, and
-    only then is the quota released."""
+    only then is the quota released. Locked first: of eight deletes sent at
+    once, one is accepted and the others see its pending destroy."""
+    lifecycle.lock_server(server, dbsession)
     lifecycle.check_changeable(server)
     if server.task == "DESTROY":
         raise errors.Invalid("Cannot perform 'delete' action while there is a pending 'destroying' action.")
@@ -244,7 +269,9 @@ def metadata_item(server, key):
 
 
 def set_metadata(server, items):
-    """Set the given keys (G2/G6), keep the others."""
+    """Set the given keys (G2/G6), keep the others. Locked first, so that
+    concurrent writers of one new key update it rather than insert it twice."""
+    lifecycle.lock_server(server)
     lifecycle.check_not_suspended(server)
     existing = {m.key: m for m in server.metadata_items}
     for key, value in items.items():
@@ -256,6 +283,7 @@ def set_metadata(server, items):
 
 
 def delete_metadata_item(server, key):
+    lifecycle.lock_server(server)
     lifecycle.check_not_suspended(server)
     item = next((m for m in server.metadata_items if m.key == key), None)
     if item is None:

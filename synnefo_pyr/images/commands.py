@@ -100,25 +100,27 @@ def image_list(args, ctx):
 
 
 def register(add):
-    p = add("image-register", image_register, "Register an image file for a user")
-    p.add_argument("--name", required=True)
-    p.add_argument("--owner", required=True, metavar="UUID", help="the owner's uuid (or email)")
-    p.add_argument("--public", action="store_true", help="readable by every user")
+    p = add("image-register", image_register, "Register an image file for a user.")
+    p.add_argument("--name", required=True, help="The image's name.")
+    p.add_argument("--owner", required=True, metavar="UUID", help="The owner's uuid (or email).")
+    p.add_argument("--public", action="store_true", help="Make it readable by every user.")
     p.add_argument("--location", metavar="URL",
-                   help="pithos://<account>/<container>/<path> of a stored file the owner may read "
-                        "(with --file, default: pithos://<owner>/images/<file name>)")
+                   help="The file's URL, pithos://<account>/<container>/<path>: a stored file the "
+                        "owner may read (with --file, default: pithos://<owner>/images/<file name>).")
     p.add_argument("--file", metavar="PATH",
-                   help="store this local file at --location in the owner's account first "
-                        "(creating the container), then register it")
+                   help="Store this local file at --location in the owner's account first "
+                        "(creating the container), then register it.")
     p.add_argument("--property", action="append", metavar="KEY=VALUE",
-                   help="a free-form property; repeat for more")
+                   help="A free-form property; repeat for more.")
     p.add_argument("--size", type=int, default=None, metavar="BYTES",
-                   help="must be the file's size (default: taken from the file)")
+                   help="The file's size in bytes (default: taken from the file; must match it).")
     p.add_argument("--checksum", default=None, metavar="HASH",
-                   help="must be the file's X-Object-Hash (default: taken from the file)")
-    p.add_argument("--disk-format", default="diskdump", choices=image_registry.DISK_FORMATS)
-    p.add_argument("--container-format", default="bare", choices=image_registry.CONTAINER_FORMATS)
+                   help="The file's X-Object-Hash (default: taken from the file; must match it).")
+    p.add_argument("--disk-format", default="diskdump", choices=image_registry.DISK_FORMATS,
+                   help="The disk format (default diskdump).")
+    p.add_argument("--container-format", default="bare", choices=image_registry.CONTAINER_FORMATS,
+                   help="The container format (default bare).")
 
-    p = add("image-list", image_list, "List the registered images")
-    p.add_argument("--owner", metavar="UUID")
-    p.add_argument("--deleted", action="store_true", help="include unregistered images")
+    p = add("image-list", image_list, "List the registered images.")
+    p.add_argument("--owner", metavar="UUID", help="Only this user's images.")
+    p.add_argument("--deleted", action="store_true", help="Include unregistered images.")

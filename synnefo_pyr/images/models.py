@@ -9,7 +9,7 @@ polling can report it as DELETED.
 """
 import uuid as uuid_module
 
-from sqlalchemy import BigInteger, Boolean, ForeignKey, String, Text
+from sqlalchemy import BigInteger, Boolean, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, attribute_keyed_dict, mapped_column, relationship
 
 from synnefo_pyr.orm import Base, UTCDateTime, utcnow
@@ -17,6 +17,12 @@ from synnefo_pyr.orm import Base, UTCDateTime, utcnow
 
 class Image(Base):
     __tablename__ = "images"
+    __table_args__ = (
+        # One live image per file: concurrent registrations of one
+        # location cannot both succeed (images/registry.py).
+        Index("uq_images_live_location", "location", unique=True,
+              postgresql_where=text("deleted_at IS NULL"), sqlite_where=text("deleted_at IS NULL")),
+    )
 
     id: Mapped[str] = mapped_column(
         String(36), primary_key=True, default=lambda: str(uuid_module.uuid4())

@@ -4,16 +4,26 @@ registering, updating, sharing and unregistering.
 Both the image service (views/image/) and the compute API
 (views/compute/images.py, and server creation) go through this module.
 Invalid input raises ``errors.Invalid``.
+
+Concurrency: every change of an image row-locks it first (``lock_image``)
+and reloads its properties and members, so concurrent writers of one
+property or member take turns instead of inserting it twice. One live
+image per location is the partial unique index ``uq_images_live_location``;
+a registration that loses the race to a concurrent one of the same file
+finds the winner's image and treats it as already registered.
 """
+import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from synnefo_pyr import errors
+from synnefo_pyr.db import lock_row
 
 from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
-from synnefo_pyr.orm import utcnow
+from synnefo_pyr.orm import UTCDateTime, utcnow
 from synnefo_pyr.storage import files
 
 #: The guide's "Disk format" table, the values marked for Image.
@@ -98,14 +108,6 @@ def _check_properties(properties):
     return properties
 
 
-def _visible_to(user_uuid):
-    """The SQL condition "``user_uuid`` may read this image"."""
-    is_member = exists().where(
-        and_(ImageMember.image_id == Image.id, ImageMember.member_uuid == user_uuid)
-    )
-    return or_(Image.owner == user_uuid, Image.is_public.is_(True), is_member)
-
-
 def can_read(image, user_uuid):
     return image.owner == user_uuid or image.is_public or user_uuid in image.members
 
@@ -139,36 +141,98 @@ class ListFilters:
     size_max: int | None = None
 
 
+@dataclass(frozen=True)
+class ImageView:
+    """An image as the listings show it (the attributes of ``Image`` they read)."""
+
+    id: str
+    name: str
+    owner: str
+    location: str
+    size: int
+    checksum: str
+    disk_format: str
+    container_format: str
+    status: str
+    is_public: bool
+    created_at: object
+    updated_at: object
+    deleted_at: object
+    properties: dict
+
+    @property
+    def deleted(self):
+        return self.deleted_at is not None
+
+
+_IMAGES = Image.__table__
+_PROPERTIES = ImageProperty.__table__
+_MEMBERS = ImageMember.__table__
+#: ``ListFilters`` field -> the condition it adds, on a bound parameter of its name.
+_FILTERS = {
+    "name": lambda: _IMAGES.c.name == bindparam("name"),
+    "container_format": lambda: _IMAGES.c.container_format == bindparam("container_format"),
+    "disk_format": lambda: _IMAGES.c.disk_format == bindparam("disk_format"),
+    "status": lambda: _IMAGES.c.status == bindparam("status"),
+    "size_min": lambda: _IMAGES.c.size >= bindparam("size_min"),
+    "size_max": lambda: _IMAGES.c.size <= bindparam("size_max"),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(sort_key, sort_dir, include_deleted, since, filters):
+    """The listing statement of one shape (which filters, which order),
+    built once: every value is a bound parameter (``user``, ``since`` and
+    the filters'), so a request only binds them."""
+    user = bindparam("user")
+    is_member = exists().where(and_(_MEMBERS.c.image_id == _IMAGES.c.id, _MEMBERS.c.member_uuid == user))
+    query = select(*(_IMAGES.c[name] for name in _VIEW_FIELDS)).where(
+        or_(_IMAGES.c.owner == user, _IMAGES.c.is_public.is_(True), is_member)
+    )
+    if not include_deleted:
+        query = query.where(_IMAGES.c.deleted_at.is_(None))
+    if since:
+        query = query.where(_IMAGES.c.updated_at >= bindparam("since", type_=UTCDateTime()))
+    for name in filters:
+        query = query.where(_FILTERS[name]())
+    column = _IMAGES.c[sort_key]
+    order = column.asc() if sort_dir == "asc" else column.desc()
+    tie = _IMAGES.c.id.asc() if sort_dir == "asc" else _IMAGES.c.id.desc()
+    return query.order_by(order, tie) if sort_key != "id" else query.order_by(order)
+
+
+_PROPERTIES_OF = (
+    select(_PROPERTIES.c.image_id, _PROPERTIES.c.key, _PROPERTIES.c.value)
+    .where(_PROPERTIES.c.image_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_PROPERTIES.c.key)
+)
+_VIEW_FIELDS = ("id", "name", "owner", "location", "size", "checksum", "disk_format",
+                "container_format", "status", "is_public", "created_at", "updated_at", "deleted_at")
+
+
 def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
                  sort_dir="desc", since=None, include_deleted=False):
     """The images ``user_uuid`` may read, filtered and sorted (ties broken
-    by id so that pages and repeated calls agree)."""
+    by id so that pages and repeated calls agree), as ``ImageView``s: the
+    listings are hot paths, so two Core statements built once per shape
+    (the images, then their properties) and no ORM objects; members are
+    never shown, never read."""
     _check_choice(sort_key, SORT_KEYS, "sort_key")
     _check_choice(sort_dir, SORT_DIRS, "sort_dir")
-    query = select(Image).where(_visible_to(user_uuid))
-    if not include_deleted:
-        query = query.where(Image.deleted_at.is_(None))
-    if since is not None:
-        query = query.where(Image.updated_at >= since)
     f = filters or ListFilters()
-    if f.name is not None:
-        query = query.where(Image.name == f.name)
-    if f.container_format is not None:
-        query = query.where(Image.container_format == f.container_format)
-    if f.disk_format is not None:
-        query = query.where(Image.disk_format == f.disk_format)
-    if f.status is not None:
-        wanted = STATUS_SYNONYMS.get(f.status.upper(), f.status.upper())
-        query = query.where(Image.status == wanted)
-    if f.size_min is not None:
-        query = query.where(Image.size >= f.size_min)
-    if f.size_max is not None:
-        query = query.where(Image.size <= f.size_max)
-    column = getattr(Image, sort_key)
-    order = column.asc() if sort_dir == "asc" else column.desc()
-    tie = Image.id.asc() if sort_dir == "asc" else Image.id.desc()
-    query = query.order_by(order, tie) if sort_key != "id" else query.order_by(order)
-    return list(dbsession.scalars(query))
+    values = {name: getattr(f, name) for name in _FILTERS if getattr(f, name) is not None}
+    if "status" in values:
+        wanted = values["status"].upper()
+        values["status"] = STATUS_SYNONYMS.get(wanted, wanted)
+    query = _listing(sort_key, sort_dir, include_deleted, since is not None, tuple(sorted(values)))
+    connection = dbsession.connection()
+    found = [ImageView(*row, properties={})
+             for row in connection.execute(query, dict(values, user=user_uuid, since=since))]
+    if found:
+        by_id = {image.id: image for image in found}
+        for image_id, key, value in connection.execute(_PROPERTIES_OF, {"ids": list(by_id)}):
+            by_id[image_id].properties[key] = value
+    return found
 
 
 def find_live_by_location(dbsession, location):
@@ -195,13 +259,20 @@ def stored_file(dbsession, location, reader, size=None, checksum=None):
     return found
 
 
+def lock_image(image):
+    """Row-lock ``image`` (once per transaction) and reload its
+    properties and members: the first step of every change."""
+    return lock_row(image, "property_items", "member_items")
+
+
 def register(dbsession, *, name, owner, location, public=False, properties=None,
              size=None, checksum=None, disk_format="diskdump", container_format="bare",
              status="ACTIVE"):
     """Register a new image of the file at ``location`` (kept as given),
     which ``owner`` must be able to read: its id is the object's uuid,
     its size and checksum the object's. Everything is checked before
-    anything is added to the session."""
+    anything is added to the session. A live image of the location
+    (registered concurrently) is a conflict."""
     found = stored_file(dbsession, location, owner, size, checksum)
     properties = _check_properties(properties)
     if dbsession.get(Image, found.uuid) is not None:
@@ -229,8 +300,14 @@ def register(dbsession, *, name, owner, location, public=False, properties=None,
         status=normalize_status(status),
         is_public=bool(public),
     )
-    dbsession.add(image)
-    dbsession.flush()
+    try:
+        # A savepoint: losing the race for the location must not undo the
+        # rest of the caller's transaction.
+        with dbsession.begin_nested():
+            dbsession.add(image)
+            dbsession.flush()
+    except IntegrityError:
+        raise errors.Conflict("Location already registered", location) from None
     replace_properties(image, properties)
     # A new image has not been updated yet.
     image.updated_at = image.created_at
@@ -246,7 +323,13 @@ def register_location(dbsession, *, owner, location, **fields):
     refused, as a second image of one file would break that key."""
     existing = find_live_by_location(dbsession, location)
     if existing is None:
-        return register(dbsession, owner=owner, location=location, **fields)
+        try:
+            return register(dbsession, owner=owner, location=location, **fields)
+        except errors.Conflict:
+            # Registered meanwhile by a concurrent request: that image it is.
+            existing = find_live_by_location(dbsession, location)
+            if existing is None:
+                raise
     if existing.owner != owner:
         raise errors.Invalid("Location already registered", f"image {existing.id} of another owner")
     found = stored_file(dbsession, location, owner, fields.pop("size", None), fields.pop("checksum", None))
@@ -259,6 +342,7 @@ def reregister(image, *, name, public=False, properties=None, size=None, checksu
                disk_format="diskdump", container_format="bare", status="ACTIVE"):
     """Registering a location again resets all of its image's metadata
     (the guide's hint: "use POST to completely reset"); id and owner stay."""
+    lock_image(image)
     values = {
         "name": _check_name(name),
         "size": image.size if size is None else _check_size(size),
@@ -282,6 +366,7 @@ def follow_object(dbsession, change):
     image = dbsession.get(Image, change.uuid)
     if image is None or image.deleted:
         return
+    lock_image(image)
     if change.size is None:
         # A move leaves a tombstone at the old path first; the new path
         # comes with the same uuid in the same transaction.
@@ -307,6 +392,7 @@ def touch(image):
 def update(image, *, name=None, disk_format=None, container_format=None, status=None,
            public=None, owner=None, size=None, checksum=None):
     """Change the given fields; ``None`` leaves a field as it is."""
+    lock_image(image)
     if name is not None:
         image.name = _check_name(name)
     if disk_format is not None:
@@ -331,6 +417,7 @@ def update(image, *, name=None, disk_format=None, container_format=None, status=
 
 def replace_properties(image, properties):
     properties = _check_properties(properties)
+    lock_image(image)
     for key in list(image.property_items):
         if key not in properties:
             del image.property_items[key]
@@ -339,7 +426,9 @@ def replace_properties(image, properties):
 
 def merge_properties(image, properties):
     """Set the given properties, keep the others."""
-    for key, value in _check_properties(properties).items():
+    properties = _check_properties(properties)
+    lock_image(image)
+    for key, value in properties.items():
         item = image.property_items.get(key)
         if item is None:
             image.property_items[key] = ImageProperty(key=key, value=value)
@@ -350,12 +439,14 @@ def merge_properties(image, properties):
 
 def delete_property(image, key):
     """Remove ``key``; a missing key is not an error (J7)."""
+    lock_image(image)
     image.property_items.pop(key, None)
     touch(image)
 
 
 def unregister(image):
     """Delete the image from the registry; the file itself is kept (J6)."""
+    lock_image(image)
     image.deleted_at = utcnow()
     image.status = "DELETED"
     touch(image)
@@ -364,12 +455,14 @@ def unregister(image):
 def add_member(image, member_uuid):
     if not member_uuid or len(member_uuid) > MAX_UUID:
         raise errors.Invalid(f"Invalid member '{member_uuid}'")
+    lock_image(image)
     if member_uuid not in image.members:
         image.member_items.append(ImageMember(member_uuid=member_uuid))
     touch(image)
 
 
 def remove_member(image, member_uuid):
+    lock_image(image)
     image.member_items[:] = [m for m in image.member_items if m.member_uuid != member_uuid]
     touch(image)
 
@@ -379,6 +472,7 @@ def replace_members(image, member_uuids):
     for uuid in wanted:
         if not isinstance(uuid, str) or not uuid or len(uuid) > MAX_UUID:
             raise errors.Invalid(f"Invalid member '{uuid}'")
+    lock_image(image)
     image.member_items[:] = [m for m in image.member_items if m.member_uuid in wanted]
     for uuid in wanted:
         if uuid not in image.members:

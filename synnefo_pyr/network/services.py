@@ -136,11 +136,12 @@ def delete_network(dbsession, network):
     check_changeable(network)
     if network_in_use(dbsession, network):
         raise errors.InUse("Network in use", "Disconnect its servers first")
-    network.deleted = True
-    network.status = "DELETED"
+    # Holdings before the network row (the global lock order).
     if not network.public:
         quotas.charge(dbsession, network.user_uuid, {PRIVATE_NETWORK_RESOURCE: -1},
                       name=f"Delete network {network.id}", force=True)
+    network.deleted = True
+    network.status = "DELETED"
     dbsession.flush()
 
 

@@ -16,7 +16,13 @@ Races: before checking a limit the engine row-locks (``SELECT ... FOR
 UPDATE``) every holding it touches, always in the order (holder, source,
 resource id), so concurrent commissions queue up instead of overtaking one
 another, and never deadlock on each other. Resolving locks the commission
-rows first (by serial) and then their holdings, in the same order.
+rows first (by serial) and then their holdings, in the same order. On
+SQLite, which has no row locks, every writing transaction BEGINs
+IMMEDIATE (``db.py``): it holds the database's one write lock before it
+reads a holding, so a check and its update are one step there too.
+
+In the global lock order (``compute/lifecycle.py``) holdings come after
+the server being changed and before addresses, networks and jobs.
 
 Holders are users (their uuid) and the only source is ``system``, whose
 holdings are created on first use with the resources' default limits; the
@@ -60,42 +66,38 @@ def _no_holding(provision, message):
     }})
 
 
+def _refusal(message, details, error_name, provision, holding, usage):
+    """The quota API's 413, with the failed provision and the holding's
+    figures beside the message (quota guide, Issue commission)."""
+    return errors.QuotaExceeded(message, details, data={"data": {
+        "provision": _provision_dict(provision),
+        "name": error_name,
+        "limit": holding.limit,
+        "usage": usage,
+        "resource": provision.resource,
+        "source": provision.source,
+        "holder": provision.holder,
+        "requested": provision.quantity,
+        "current": usage,
+    }})
+
+
 def _over_limit(provision, resource, holding):
     available = max(holding.limit - holding.usage_max, 0)
-    return errors.QuotaExceeded(
+    return _refusal(
         "Resource Limit Exceeded for your account.",
         f"Limit for resource '{display_name(resource)}' exceeded for your account. "
         f"Available: {available}, Requested: {provision.quantity}",
-        data={"data": {
-            "provision": _provision_dict(provision),
-            "name": "NoCapacityError",
-            "limit": holding.limit,
-            "usage": holding.usage_max,
-            "resource": provision.resource,
-            "source": provision.source,
-            "holder": provision.holder,
-            "requested": provision.quantity,
-            "current": holding.usage_max,
-        }},
+        "NoCapacityError", provision, holding, holding.usage_max,
     )
 
 
 def _below_zero(provision, holding):
-    return errors.QuotaExceeded(
+    return _refusal(
         "Resource usage would fall below zero.",
         f"Cannot release {-provision.quantity} of resource '{provision.resource}' "
         f"of {provision.holder}: usage is {holding.usage_min}",
-        data={"data": {
-            "provision": _provision_dict(provision),
-            "name": "NoQuantityError",
-            "limit": holding.limit,
-            "usage": holding.usage_min,
-            "resource": provision.resource,
-            "source": provision.source,
-            "holder": provision.holder,
-            "requested": provision.quantity,
-            "current": holding.usage_min,
-        }},
+        "NoQuantityError", provision, holding, holding.usage_min,
     )
 
 

@@ -11,7 +11,7 @@ into a 404). The ACL is computed for the caller only, once per context.
 """
 from pyramid.authorization import ALL_PERMISSIONS, DENY_ALL, Allow, Authenticated
 
-from synnefo_pyr.db import session_scope
+from synnefo_pyr.db import session_scope, writes
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.storage import accounts, containers, nodes, objects, sharing
 
@@ -88,11 +88,17 @@ class StorageContext:
 
 def _context(request, **names):
     context = StorageContext(request, **names)
-    # The owner's first request of any kind creates the account (M0.3), in
-    # a transaction of its own: it is no part of what the request changes.
+    # The owner's first request of any kind creates the account (M0.3). A
+    # request that writes does it in its own transaction (a failure leaves
+    # nothing behind); a read, whose session is no transaction of
+    # pyramid_tm's, in a short one of its own, then starts afresh to see it.
     if context.is_owner and not accounts.exists(request.dbsession, context.account):
-        with session_scope(request.registry) as db:
-            accounts.ensure(db, context.account)
+        if writes(request):
+            accounts.ensure(request.dbsession, context.account)
+        else:
+            with session_scope(request.registry) as db:
+                accounts.ensure(db, context.account)
+            request.dbsession.rollback()
     return context
 
 

@@ -1,4 +1,6 @@
 """Storage: show an account, show a file, collect unreferenced blocks."""
+from datetime import datetime, timezone
+
 from synnefo_pyr import errors
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.storage import accounts, containers, gc, nodes, objects, publishing, quotas, sharing
@@ -8,9 +10,7 @@ CLUSTERS = {NORMAL: "current", HISTORY: "history", DELETED: "deleted"}
 
 
 def _iso(us):
-    from synnefo_pyr.views.storage.render import iso  # plain formatting, no HTTP
-
-    return iso(us)
+    return datetime.fromtimestamp(us // 1_000_000, timezone.utc).replace(microsecond=us % 1_000_000).isoformat()
 
 
 def account_show(args, ctx):

@@ -175,7 +175,7 @@ def current_objects(dbsession, container_id, prefix=None):
         from synnefo_pyr.storage.listing import prefix_condition
 
         query = query.where(prefix_condition(prefix))
-    return list(dbsession.execute(query).tuples())
+    return [tuple(row) for row in dbsession.execute(query)]
 
 
 def delete(dbsession, account, name, *, user, until_us=None, delimiter=None):

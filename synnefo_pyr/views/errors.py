@@ -5,15 +5,18 @@ permission denied) and unexpected exceptions all end here, rendered in JSON
 or XML as the client asked. Exception views need no permission, so
 rendering an error never depends on who is asking.
 """
+import functools
 import logging
 
 from pyramid.httpexceptions import HTTPException, HTTPForbidden, HTTPMethodNotAllowed, HTTPNotFound
+from pyramid_retry import is_last_attempt, mark_error_retryable
 
-from synnefo_pyr import errors, faults
+from synnefo_pyr import dbhealth, errors, faults
 from synnefo_pyr.permissions import is_service_permission, read_permission_of
 from synnefo_pyr.renderers import api_of, fault_response
 from synnefo_pyr.security import auth_failure
 from synnefo_pyr.service import SynnefoService
+from synnefo_pyr.wsgi_filters import scrubbed_path
 
 log = logging.getLogger(__name__)
 
@@ -85,14 +88,56 @@ def http_exception_view(exc, request):
     return fault_response(request, cls(exc.explanation or None))
 
 
+#: What a client is told while the database cannot serve it.
+UNAVAILABLE = faults.ServiceUnavailable(
+    "Service unavailable", "The service's database is unavailable; try again later"
+)
+
+
 def unexpected_error_view(exc, request):
-    """A bug or an outage: log it, answer 500 and say nothing internal (A16)."""
-    log.exception("Unexpected error on %s %s", request.method, request.path_qs)
+    """A bug or an outage (A16): say nothing internal. A deadlock, a
+    serialization failure or a busy SQLite is marked retryable, and
+    pyramid_retry runs the whole request again (``retry.attempts``); at the
+    last attempt, and whenever the database is unreachable or too slow, the
+    answer is 503 serviceUnavailable, logged once per outage (``dbhealth``).
+    Anything else is a bug: logged with its traceback, answered 500."""
+    if dbhealth.is_retryable(exc):
+        if not is_last_attempt(request):
+            mark_error_retryable(exc)
+        else:
+            log.warning("Giving up on %s %s after repeated transient database errors: %s",
+                        request.method, _logged_path(request), exc)
+        return fault_response(request, UNAVAILABLE)
+    if dbhealth.is_unavailable(exc):
+        dbhealth.outage_log(request.registry.dbengine).failed(exc)
+        return fault_response(request, UNAVAILABLE)
+    log.exception("Unexpected error on %s %s", request.method, _logged_path(request))
     return fault_response(request, faults.InternalServerError("Unexpected error"))
 
 
+def _logged_path(request):
+    return scrubbed_path(request.environ)
+
+
+def _guarded(view):
+    """An exception view that fails itself (it asks who is calling, and the
+    database is down) answers as an unexpected error would, never with
+    the server's plain-text 500."""
+
+    @functools.wraps(view)
+    def guarded(exc, request):
+        try:
+            return view(exc, request)
+        except Exception as inner:
+            return unexpected_error_view(inner, request)
+
+    return guarded
+
+
 def includeme(config):
-    add = config.add_exception_view
+    def add(view, context):
+        config.add_exception_view(_guarded(view), context=context)
+
     add(fault_view, context=faults.Fault)
     add(domain_error_view, context=errors.DomainError)
     add(method_not_allowed_view, context=HTTPMethodNotAllowed)

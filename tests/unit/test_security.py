@@ -20,7 +20,7 @@ def policy_request(registry):
     sessions = []
 
     def make(token=None, path="/compute/v2.0/servers", query_token=None):
-        manager = session_scope(registry)
+        manager = session_scope(registry, write=False)
         db = manager.__enter__()
         sessions.append(manager)
         headers = {"X-Auth-Token": token} if token is not None else {}

@@ -1,9 +1,9 @@
-"""Usage never exceeds a limit, however many commissions race (PostgreSQL:
-row locks on the holdings; SQLite serializes writers anyway)."""
+"""Usage never exceeds a limit, however many commissions race, on both
+databases (PostgreSQL: row locks on the holdings; SQLite: write
+transactions BEGIN IMMEDIATE, so writers take turns)."""
 import random
 import threading
 
-import pytest
 import webtest
 
 from synnefo_pyr import errors
@@ -11,8 +11,6 @@ from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
 
 from tests.helpers import post_json
-
-pytestmark = pytest.mark.postgresql_only
 
 ROOT = "/account/v1.0"
 RACERS = 24

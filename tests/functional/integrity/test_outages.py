@@ -1,0 +1,189 @@
+"""Findings 6 and 7: an unreachable, stuck or slow database is a prompt
+``503 serviceUnavailable`` with the fault body, logged once per outage,
+and the service heals by itself when the database is back, the worker
+finishing what was in flight.
+
+The outage test (``test_outage_under_load``) is the documented one: this
+test's own PostgreSQL database, reached through a TCP proxy that the test
+stops for a few seconds while clients keep sending requests."""
+import logging
+import threading
+import time
+from collections import Counter
+
+import pytest
+import sqlalchemy as sa
+import webtest
+from sqlalchemy.engine import make_url
+
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.backend import worker as backend_worker
+from synnefo_pyr.compute.models import Server
+
+from tests.functional.compute.conftest import COMPUTE
+from tests.functional.integrity.conftest import HOST
+from tests.functional.integrity.tcp_proxy import TcpProxy
+from tests.helpers import assert_fault, post_json
+
+
+def assert_unavailable(res):
+    assert_fault(res, "serviceUnavailable", 503, "Service unavailable")
+
+
+@pytest.fixture
+def proxied(db_url):
+    """The test database behind a proxy: ``(proxy, url through it)``."""
+    url = make_url(db_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432).start()
+    yield proxy, url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)
+    proxy.stop()
+
+
+@pytest.mark.postgresql_only
+def test_unreachable_database_is_a_prompt_503(make_app, proxied, user, db_kind, caplog):
+    proxy, url = proxied
+    app = make_app(**{"sqlalchemy.url": url, "synnefo_pyr.db.connect_timeout": "1"})
+    client = webtest.TestApp(app, extra_environ=HOST)
+    client.get(f"{COMPUTE}/servers", headers=user.headers, status=200)
+    proxy.stop()
+    caplog.set_level(logging.DEBUG, logger="synnefo_pyr.db")
+    started = time.monotonic()
+    for _ in range(5):
+        assert_unavailable(client.get(f"{COMPUTE}/servers", headers=user.headers, status=503))
+        # A write as well, and an unknown server (its 404 asks for the token).
+        assert_unavailable(post_json(client, f"{COMPUTE}/servers", {"server": {}},
+                                     headers=user.headers, status=503))
+        assert_unavailable(client.get(f"{COMPUTE}/servers/999", headers=user.headers, status=503))
+    assert time.monotonic() - started < 10
+    # XML clients get the fault in XML.
+    res = client.get(f"{COMPUTE}/servers.xml", headers=user.headers, status=503)
+    assert b"<serviceUnavailable" in res.body
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and "Database unavailable" in errors[0].getMessage()
+    proxy.start()
+    client.get(f"{COMPUTE}/servers", headers=user.headers, status=200)
+    assert any("reachable again" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.postgresql_only
+def test_outage_under_load(make_app, proxied, user, flavor, image, public_network, db_kind, caplog):
+    """Four clients poll while the database disappears for three seconds:
+    503s during the outage, never a 500, 200s after it, without a
+    restart; a server whose build was in flight is built."""
+    proxy, url = proxied
+    app = make_app(**{
+        "sqlalchemy.url": url, "synnefo_pyr.db.connect_timeout": "1",
+        "synnefo_pyr.backend.driver.build_seconds": "2",
+    })
+    client = webtest.TestApp(app, extra_environ=HOST)
+    res = post_json(client, f"{COMPUTE}/servers",
+                    {"server": {"name": "in flight", "imageRef": image, "flavorRef": flavor}},
+                    headers=user.headers, status=202)
+    server_id = res.json["server"]["id"]
+    worker = backend_worker.Worker(app.registry, worker_id="outage-worker")
+    worker.poll_interval, worker.stale_after = 0.1, 1.0
+    worker_thread = worker.start_thread()
+    caplog.set_level(logging.INFO, logger="synnefo_pyr.db")
+    results = []
+    stop = threading.Event()
+
+    def poll():
+        mine = webtest.TestApp(app, extra_environ=HOST)
+        while not stop.is_set():
+            res = mine.get(f"{COMPUTE}/servers/{server_id}", headers=user.headers, status="*")
+            if res.status_int == 503:
+                assert_unavailable(res)
+            results.append((time.monotonic(), res.status_int))
+            time.sleep(0.02)
+
+    pollers = [threading.Thread(target=poll) for _ in range(4)]
+    try:
+        for thread in pollers:
+            thread.start()
+        time.sleep(0.5)
+        down = time.monotonic()
+        proxy.stop()
+        time.sleep(3)
+        up = time.monotonic()
+        proxy.start()
+        time.sleep(3)
+    finally:
+        stop.set()
+        for thread in pollers:
+            thread.join(10)
+    try:
+        for _ in range(100):
+            with session_scope(app.registry, write=False) as db:
+                server = db.get(Server, server_id)
+                state, task = server.operstate, server.task
+            if state == "ACTIVE":
+                break
+            time.sleep(0.1)
+    finally:
+        worker.stop()
+        worker_thread.join(10)
+    codes = Counter(code for _, code in results)
+    assert set(codes) <= {200, 503}, codes
+    during = Counter(code for at, code in results if down + 0.5 < at < up)
+    after = [code for at, code in results if at > up + 1.5]
+    assert during[503] > 0 and during[200] == 0, during
+    assert after and set(after) == {200}, Counter(after)
+    assert (state, task) == ("ACTIVE", None)
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR and r.name == "synnefo_pyr.db"]
+    assert len(errors) == 1, [r.getMessage() for r in errors]
+
+
+@pytest.mark.postgresql_only
+def test_a_held_lock_is_a_prompt_503(make_app, registry, user, db_kind):
+    """Finding 7: a lock held on the tokens table no longer freezes every
+    server thread: requests that need the table fail after
+    ``lock_timeout``, those that need no row answer at once."""
+    app = make_app(**{"synnefo_pyr.db.lock_timeout": "0.5"})
+    holder = registry.dbengine.connect()
+    transaction = holder.begin()
+    holder.execute(sa.text("LOCK TABLE auth_tokens IN ACCESS EXCLUSIVE MODE"))
+    timings = []
+
+    def call(i):
+        client = webtest.TestApp(app, extra_environ=HOST)
+        started = time.monotonic()
+        res = client.get(f"{COMPUTE}/servers", headers=user.headers, status="*")
+        timings.append((res.status_int, time.monotonic() - started))
+        assert_unavailable(res)
+
+    try:
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        started = time.monotonic()
+        webtest.TestApp(app, extra_environ=HOST).get(f"{COMPUTE}/", status=200)
+        assert time.monotonic() - started < 1
+        for thread in threads:
+            thread.join(30)
+    finally:
+        transaction.rollback()
+        holder.close()
+    assert [code for code, _ in timings] == [503] * 4
+    assert max(seconds for _, seconds in timings) < 5, timings
+
+
+def test_a_busy_sqlite_is_retried_then_503(make_app, registry, user, db_kind):
+    """On SQLite a writer that cannot get the write lock within the busy
+    timeout is retried, and answered 503 if it never gets it; readers go
+    on meanwhile (WAL)."""
+    if db_kind != "sqlite":
+        pytest.skip("SQLite's write lock")
+    app = make_app(**{"synnefo_pyr.db.busy_timeout": "0.2"})
+    client = webtest.TestApp(app, extra_environ=HOST)
+    holder = registry.dbengine.raw_connection()
+    try:
+        holder.driver_connection.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        res = post_json(client, f"{COMPUTE}/servers", {"server": {}}, headers=user.headers, status=503)
+        assert_unavailable(res)
+        assert time.monotonic() - started < 5
+        client.get(f"{COMPUTE}/servers", headers=user.headers, status=200)
+    finally:
+        holder.driver_connection.execute("ROLLBACK")
+        holder.close()
+    post_json(client, f"{COMPUTE}/servers", {"server": {}}, headers=user.headers, status=400)

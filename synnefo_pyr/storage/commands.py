@@ -75,11 +75,11 @@ def block_gc(args, ctx):
 
 
 def register(add):
-    p = add("account-show", account_show, "Show an object storage account: usage, quota, containers")
-    p.add_argument("uuid", metavar="UUID")
-    p = add("file-show", file_show, "Show a stored object: versions, hashmap, sharing")
-    p.add_argument("path", metavar="ACCOUNT/CONTAINER/OBJECT")
-    p = add("block-gc", block_gc, "Remove the blocks no object version references (safe while serving)")
+    p = add("account-show", account_show, "Show an object storage account: usage, quota, containers.")
+    p.add_argument("uuid", metavar="UUID", help="The account's (its owner's) uuid.")
+    p = add("file-show", file_show, "Show a stored object: versions, hashmap, sharing.")
+    p.add_argument("path", metavar="ACCOUNT/CONTAINER/OBJECT", help="The object's path.")
+    p = add("block-gc", block_gc, "Remove the blocks no object version references (safe while serving).")
     p.add_argument("--grace", type=int, default=None, metavar="SECONDS",
-                   help="keep blocks written or refreshed this recently (default: synnefo_pyr.storage.gc_grace)")
-    p.add_argument("--dry-run", action="store_true", help="only count what would be removed")
+                   help="Keep blocks written or refreshed this recently (default: synnefo_pyr.storage.gc_grace).")
+    p.add_argument("--dry-run", action="store_true", help="Only count what would be removed.")

@@ -32,6 +32,12 @@ class Permission(StrEnum):
     # an application or a membership is the item's ACL.
     PROJECTS_USE = "projects:use"
     PROJECT_READ = "projects:read"
+    # Object storage: read, write data and metadata, store blocks in a
+    # container (write on some path in it); everything else is the owner's.
+    STORAGE_READ = "object-store:read"
+    STORAGE_WRITE = "object-store:write"
+    STORAGE_BLOCKS = "object-store:blocks"
+    STORAGE_OWN = "object-store:own"
 
 
 def is_service_permission(permission):

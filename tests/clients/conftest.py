@@ -48,9 +48,12 @@ synnefo_pyr.backend.driver.build_seconds = 0.5
 synnefo_pyr.backend.driver.action_seconds = 0.2
 
 [server:main]
-use = egg:waitress#main
+# Keeps header names with "_" (kamaki's X-Image-Meta-Property-ROOT_PARTITION).
+use = egg:synnefo_pyr#waitress
 listen = 127.0.0.1:{port}
 threads = 8
+# 5 GiB uploads (the object store's limit) plus one byte.
+max_request_body_size = 5368709121
 
 [loggers]
 keys = root, synnefo_pyr, sqlalchemy
@@ -237,12 +240,15 @@ def seeded(synnefo_service):
             seed[f"user:{client}"]["password"] = f"pw-{tag}"
     if "image_owner" in seed:
         owner = seed["image_owner"]["uuid"]
+        # The image's file goes into the owner's account first (--file).
+        disk = synnefo_service.workdir / "debian_base.diskdump"
+        disk.write_bytes(b"\xeb\x63\x90" + bytes(64 * 1024))
         _run_seeds(synnefo_service.manage, seed, {
             "image": ["image-register", "--owner", owner, "--name", "Debian Base",
-                      "--location", f"pithos://{owner}/images/debian_base.diskdump",
+                      "--location", f"pithos://{owner}/images/debian_base.diskdump", "--file", disk,
                       "--public", "--property", "OS=debian", "--property", "osfamily=linux",
                       "--property", "users=root", "--disk-format", "diskdump",
-                      "--container-format", "bare", "--size", 1073741824],
+                      "--container-format", "bare"],
         })
     return seed
 

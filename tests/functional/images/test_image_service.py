@@ -218,10 +218,12 @@ def test_register_refusals(testapp, user, headers, message):
 
 
 def test_register_a_location_of_another_owner_is_refused(testapp, user, other_user, make_image, factory):
-    """A location names one live image: one that an operator registered
-    in the user's account for somebody else cannot be registered a second
-    time by the file's account."""
+    """A location names one live image: one registered for somebody else
+    (who may read the file: it is shared with them) cannot be registered a
+    second time by the file's account."""
     location = factory.stored_file(user.uuid, "images/debian.diskdump")
+    testapp.post(f"/object-store/v1/{user.uuid}/images/debian.diskdump", headers=dict(
+        user.headers, **{"X-Object-Sharing": f"read={other_user.uuid}"}), status=202)
     image_id = make_image(other_user, "Debian", location=location)
     res = testapp.post(IMAGES + "/", headers=register_headers(user, name="Again"), status=400)
     assert_fault(res, "badRequest", 400, "Location already registered")

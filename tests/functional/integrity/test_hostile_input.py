@@ -38,11 +38,11 @@ def targets(create_server, user, other_user, registry, factory, image):
     """A value for every URL placeholder, each naming something the
     caller may change, and the token each permission needs."""
     server = create_server(user)["id"]
+    location = factory.stored_file(user.uuid, "c/own.img")
     with session_scope(registry) as db:
         network = Network(name="mine", type="MAC_FILTERED", user_uuid=user.uuid, cidr="192.168.0.0/24")
         db.add(network)
-        own = image_registry.register(db, name="own", owner=user.uuid,
-                                      location=f"pithos://{user.uuid}/c/own.img")
+        own = image_registry.register(db, name="own", owner=user.uuid, location=location)
         db.flush()
         values = {"server_id": server, "network_id": network.id, "image_id": own.id, "key": "k",
                   "member": other_user.uuid, "serial": 1, "token_id": "x"}
@@ -94,7 +94,8 @@ def test_nul_and_controls_in_image_headers(testapp, user, registry, db_kind):
     assert counts(registry) == before
 
 
-def test_cr_lf_in_image_properties(testapp, user, registry, db_kind):
+def test_cr_lf_in_image_properties(testapp, user, registry, db_kind, factory):
+    factory.stored_file(user.uuid, "c/x.img")
     res = testapp.post("/image/v1.0/images", headers=dict(user.headers, **{
         "X-Image-Meta-Name": "n", "X-Image-Meta-Location": f"pithos://{user.uuid}/c/x.img"}))
     image_id = res.headers["X-Image-Meta-Id"]
@@ -142,7 +143,8 @@ def test_server_metadata_limits(create_server, testapp, user, registry, db_kind)
         assert db.scalar(select(func.count()).select_from(ServerMetadata)) == 128
 
 
-def test_image_property_limits(testapp, user, db_kind):
+def test_image_property_limits(testapp, user, db_kind, factory):
+    factory.stored_file(user.uuid, "c/x.img")
     res = testapp.post("/image/v1.0/images", headers=dict(user.headers, **{
         "X-Image-Meta-Name": "n", "X-Image-Meta-Location": f"pithos://{user.uuid}/c/x.img"}))
     image_id = res.headers["X-Image-Meta-Id"]

@@ -14,6 +14,7 @@ requires = [
     "waitress>=3.0,<4",
     "plaster_pastedeploy>=1.0",
     "psycopg[binary]>=3.1,<4",
+    "orjson>=3.9,<4",
 ]
 
 tests_require = [
@@ -32,9 +33,13 @@ setup(
     zip_safe=False,
     python_requires=">=3.11",
     install_requires=requires,
-    extras_require={"testing": tests_require},
+    extras_require={
+        "testing": tests_require,
+        # benchmarks/hot_paths.py runs both apps under gunicorn (and wrk, from Debian).
+        "bench": ["gunicorn>=22"],
+    },
     entry_points={
-        "paste.app_factory": ["main = synnefo_pyr:main"],
+        "paste.app_factory": ["main = synnefo_pyr:paste_main"],
         "paste.server_runner": [
             "waitress = synnefo_pyr.server:serve_paste",
         ],

@@ -11,9 +11,19 @@ from synnefo_pyr.wsgi_guard import InputGuard
 VARIABLES = {"database_url": "database_url", "base_url": "synnefo_pyr.base_url"}
 
 
+def paste_main(global_config, **settings):
+    """The PasteDeploy app factory (``egg:synnefo_pyr#main``) that
+    ``pserve``, ``snf-pyr-manage`` and ``snf-pyr-worker`` load: a setting
+    that cannot be used stops the program with one line, not a traceback."""
+    try:
+        return main(global_config, **settings)
+    except SettingsError as exc:
+        raise SystemExit(f"Error: {exc}") from None
+
+
 def main(global_config, **settings):
-    """The PasteDeploy app factory (``egg:synnefo_pyr#main``). A setting
-    that cannot be used raises ``SettingsError``, naming the key."""
+    """The WSGI application. A setting that cannot be used raises
+    ``SettingsError``, naming the key."""
     try:
         return _make_app(global_config, settings)
     except ConfigurationExecutionError as exc:
@@ -38,6 +48,8 @@ def _make_app(global_config, settings):
         config.include(".apis")
         # Engine, request.dbsession joined to pyramid_tm, schema upgrade.
         config.include(".db")
+        # The opt-in Server-Timing header (database time, statement count).
+        config.include(".timing")
         # X-Auth-Token -> principals -> ACL.
         config.include(".security")
         # JSON/XML renderers and the no-cache headers of every response.

@@ -21,18 +21,17 @@ _FAILURE_KEY = "synnefo.auth_failure"
 
 @dataclass(frozen=True)
 class Identity:
+    """The caller: a user (``identity.token_cache.KnownUser``, with the
+    scope of an access token) or a service component, and its principals."""
+
     user: object = None
-    token: object = None
     component: object = None
+    scope: str | None = None
     principals: tuple = field(default=())
 
     @property
     def is_service(self):
         return self.component is not None
-
-    @property
-    def scope(self):
-        return self.token.scope if self.token is not None else None
 
 
 def token_from_request(request):
@@ -57,16 +56,16 @@ class TokenSecurityPolicy:
         clear = token_from_request(request)
         if clear is None:
             return None
-        result = accounts.resolve_token(request.dbsession, clear)
+        result = accounts.identify(lambda: request.dbsession, clear, request.registry.token_cache)
         if result.failure:
             request.environ[_FAILURE_KEY] = result.failure
             return None
         if result.component is not None:
             principals = (Everyone, f"service:{result.component.name}", ANY_SERVICE)
             return Identity(component=result.component, principals=principals)
-        user = result.token.user
+        user = result.user
         principals = (Everyone, Authenticated, f"user:{user.uuid}")
-        return Identity(user=user, token=result.token, principals=principals)
+        return Identity(user=user, scope=result.scope, principals=principals)
 
     def identity(self, request):
         return self._cache.get_or_create(request)

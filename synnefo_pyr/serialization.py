@@ -9,6 +9,8 @@ import json
 from datetime import datetime, timezone
 from xml.sax.saxutils import escape, quoteattr
 
+import orjson
+
 JSON = "json"
 XML = "xml"
 CONTENT_TYPES = {
@@ -76,10 +78,19 @@ def parse_isoformat(text):
     return value if value.tzinfo is not None else None
 
 
+_JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
+
+
 def dump_json(data):
-    # "replace": a lone surrogate that slipped into a message must not make
-    # the renderer itself fail (input with one is refused, validators.py).
-    return json.dumps(data, ensure_ascii=False, separators=(", ", ": ")).encode("utf-8", "replace")
+    """UTF-8 JSON: orjson (several times the standard library's speed), or
+    the standard library for what orjson refuses (integers beyond 64 bits,
+    lone surrogates: "replace" keeps the renderer itself from failing on
+    one that slipped into a message; input with one is refused,
+    validators.py)."""
+    try:
+        return orjson.dumps(data, option=_JSON_OPTIONS)
+    except TypeError:
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
 # --- XML -------------------------------------------------------------------

@@ -47,8 +47,13 @@ class UnderscoreHeaderChannel(HTTPChannel):
     parser_class = UnderscoreHeaderParser
 
 
+def listen_address(global_conf, environ=os.environ):
+    """The ``listen`` of a server section that gives none."""
+    return global_conf.get("listen") or environ.get("SYNNEFO_LISTEN") or DEFAULT_LISTEN
+
+
 def serve_paste(app, global_conf, **kw):
-    kw.setdefault("listen", global_conf.get("listen") or os.environ.get("SYNNEFO_LISTEN") or DEFAULT_LISTEN)
+    kw.setdefault("listen", listen_address(global_conf))
     logging.basicConfig()
     server = create_server(app, **kw)
     # One listening socket is the server itself; several are in its map.

@@ -11,10 +11,9 @@ import types
 import typing
 from dataclasses import MISSING, dataclass, field, fields
 
-from pyramid.settings import asbool, aslist
-
 PREFIX = "synnefo_pyr."
 log = logging.getLogger(__name__)
+_TRUE, _FALSE = {"true", "yes", "on", "1", "t", "y"}, {"false", "no", "off", "0", "f", "n"}
 
 
 class SettingsError(ValueError):
@@ -25,13 +24,15 @@ def _cast(kind, raw, key):
     text = str(raw).strip()
     try:
         if kind is bool:
-            return asbool(text)
+            if text.lower() not in _TRUE | _FALSE:
+                raise ValueError(text)
+            return text.lower() in _TRUE
         if kind is int:
             return int(text)
         if kind is float:
             return float(text)
         if typing.get_origin(kind) is tuple:
-            return tuple(aslist(text))
+            return tuple(text.split())
         return text
     except ValueError:
         raise SettingsError(f"{key}: {text!r} is not a valid {getattr(kind, '__name__', kind)}") from None
@@ -75,6 +76,8 @@ class AppSettings:
     #: URLs of the catalog and of links: for development only (a client
     #: could make them point anywhere). Without either, start refuses.
     trust_host_header: bool = False
+    #: Add a ``Server-Timing`` header: database time and SQL statements.
+    timing_header: bool = False
     #: The URL root of each API, filled by the packages (``apis.add_api``).
     prefixes: dict = field(default_factory=dict, compare=False)
 
@@ -95,7 +98,7 @@ def parse_settings(settings):
             f"only, {PREFIX}trust_host_header = true uses the request's Host header instead"
         )
     if not base_url:
-        log.warning("No %sbase_url: the Host header of each request decides the URLs in the "
+        log.info("No %sbase_url: the Host header of each request decides the URLs in the "
                     "catalog and in links (%strust_host_header = true, for development only)",
                     PREFIX, PREFIX)
     if parsed.max_body_size < 1024:
@@ -106,6 +109,7 @@ def parse_settings(settings):
         cloud_name=parsed.cloud_name,
         max_body_size=parsed.max_body_size,
         trust_host_header=parsed.trust_host_header,
+        timing_header=parsed.timing_header,
     )
 
 

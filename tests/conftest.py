@@ -86,6 +86,9 @@ def base_settings(db_url):
         # Links follow the Host header the tests send (development mode).
         "synnefo_pyr.trust_host_header": "true",
         "retry.attempts": "3",
+        # Deactivations and expiries take effect at once (the token cache's
+        # own tests turn it on).
+        "synnefo_pyr.identity.token_cache_seconds": "0",
         # Backend jobs run only when a test asks (the run_jobs fixture).
         "synnefo_pyr.backend.worker": "external",
         "synnefo_pyr.backend.driver.build_seconds": "0",

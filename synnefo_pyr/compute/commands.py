@@ -7,6 +7,7 @@ from synnefo_pyr.compute.models import Flavor, Server
 from synnefo_pyr.serialization import isoformat
 from synnefo_pyr.compute.lifecycle import TASK_STATES, api_status
 from synnefo_pyr import errors
+from synnefo_pyr.scripts.options import add_switch
 
 
 def flavor_dict(flavor):
@@ -95,31 +96,29 @@ def server_modify(args, ctx):
 
 
 def register(add):
-    p = add("flavor-create", flavor_create, "Create a flavor")
-    p.add_argument("cpu", type=int, metavar="CPU")
-    p.add_argument("ram", type=int, metavar="RAM", help="MiB")
-    p.add_argument("disk", type=int, metavar="DISK", help="GiB")
-    p.add_argument("disk_template", metavar="DISK_TEMPLATE", help="e.g. drbd, plain, ext_archipelago")
+    p = add("flavor-create", flavor_create, "Create a flavor.")
+    p.add_argument("cpu", type=int, metavar="CPU", help="The number of virtual processors.")
+    p.add_argument("ram", type=int, metavar="RAM", help="The memory, in MiB.")
+    p.add_argument("disk", type=int, metavar="DISK", help="The disk size, in GiB.")
+    p.add_argument("disk_template", metavar="DISK_TEMPLATE",
+                   help="The disk template, e.g. drbd, plain, ext_archipelago.")
 
-    add("flavor-list", flavor_list, "List the flavors, deleted ones included")
+    add("flavor-list", flavor_list, "List the flavors, deleted ones included.")
 
-    p = add("flavor-modify", flavor_modify, "Change a flavor")
-    p.add_argument("id", type=int)
-    state = p.add_mutually_exclusive_group()
-    state.add_argument("--deleted", dest="deleted", action="store_const", const=True, default=None,
-                       help="hide it from lists and new servers (still readable by id)")
-    state.add_argument("--undeleted", dest="deleted", action="store_const", const=False)
+    p = add("flavor-modify", flavor_modify, "Change a flavor.")
+    p.add_argument("id", type=int, help="The flavor's id.")
+    add_switch(p, "deleted", "Hide it from lists and new servers (still readable by id).",
+               "Offer it again.", off="--undeleted")
 
-    p = add("server-list", server_list, "List the servers, deleted ones included")
-    p.add_argument("--user", metavar="UUID")
+    p = add("server-list", server_list, "List the servers, deleted ones included.")
+    p.add_argument("--user", metavar="UUID", help="Only this user's servers.")
 
-    p = add("server-show", server_show, "Show a server")
-    p.add_argument("id", type=int)
+    p = add("server-show", server_show, "Show a server, with its NICs.")
+    p.add_argument("id", type=int, help="The server's id.")
 
-    p = add("server-modify", server_modify, "Change a server")
-    p.add_argument("id", type=int)
-    state = p.add_mutually_exclusive_group()
-    state.add_argument("--suspended", dest="suspended", action="store_const", const=True, default=None)
-    state.add_argument("--unsuspended", dest="suspended", action="store_const", const=False)
+    p = add("server-modify", server_modify, "Change a server.")
+    p.add_argument("id", type=int, help="The server's id.")
+    add_switch(p, "suspended", "Suspend it administratively: its owner can no longer change it (403).",
+               "Lift the suspension.", off="--unsuspended")
     p.add_argument("--fail", metavar="MESSAGE",
-                   help="make the server's pending (or next) backend job fail with MESSAGE")
+                   help="Make the server's pending (or next) backend job fail with MESSAGE.")

@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 from synnefo_pyr.orm import Base, UTCDateTime, utcnow
 
 
+def flavor_name(cpu, ram, disk, disk_template):
+    return f"C{cpu}R{ram}D{disk}{disk_template}"
+
+
 class Flavor(Base):
     __tablename__ = "flavors"
     __table_args__ = (UniqueConstraint("cpu", "ram", "disk", "disk_template"),)
@@ -31,7 +35,7 @@ class Flavor(Base):
 
     @property
     def name(self):
-        return f"C{self.cpu}R{self.ram}D{self.disk}{self.disk_template}"
+        return flavor_name(self.cpu, self.ram, self.disk, self.disk_template)
 
 
 class Server(Base):

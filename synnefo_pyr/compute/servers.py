@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from synnefo_pyr import errors
 from synnefo_pyr.backend import jobs
 from synnefo_pyr.compute import lifecycle
-from synnefo_pyr.compute.models import Flavor, Server, ServerMetadata
+from synnefo_pyr.compute.models import Flavor, Server, ServerMetadata, flavor_name
 from synnefo_pyr.images import registry as images
 from synnefo_pyr.network import services as networks
 from synnefo_pyr.orm import utcnow
@@ -80,8 +80,30 @@ def find_flavor(dbsession, flavor_id):
     return flavor
 
 
+@dataclass(frozen=True)
+class FlavorView:
+    """A flavor as the listings show it: read as plain columns, no ORM
+    object to build (the list is a hot path)."""
+
+    id: int
+    cpu: int
+    ram: int
+    disk: int
+    disk_template: str
+
+    @property
+    def name(self):
+        return flavor_name(self.cpu, self.ram, self.disk, self.disk_template)
+
+
+_LIVE_FLAVORS = (
+    select(Flavor.id, Flavor.cpu, Flavor.ram, Flavor.disk, Flavor.disk_template)
+    .where(Flavor.deleted.is_(False)).order_by(Flavor.id)
+)
+
+
 def list_flavors(dbsession):
-    return list(dbsession.scalars(select(Flavor).where(Flavor.deleted.is_(False)).order_by(Flavor.id)))
+    return [FlavorView(*row) for row in dbsession.connection().execute(_LIVE_FLAVORS)]
 
 
 # --- creating ------------------------------------------------------------

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from pyramid.authorization import Allow, Authenticated, Everyone
 
+from synnefo_pyr.identity.token_cache import TimedValue, TokenCache
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.permissions import ANY_SERVICE
 from synnefo_pyr.settings import PREFIX, SettingsError, parse_section
@@ -18,10 +19,16 @@ from synnefo_pyr.settings import PREFIX, SettingsError, parse_section
 class IdentitySettings:
     #: Lifetime of a user authentication token, in seconds (30 days).
     token_ttl: int = 30 * 24 * 3600
+    #: Seconds a process remembers who a token stands for (0: never): also
+    #: how long a deactivated user or a re-dated token keeps working there,
+    #: and how long a new component takes to show in its catalog.
+    token_cache_seconds: float = field(default=10.0, metadata={"key": "identity.token_cache_seconds"})
 
     def __post_init__(self):
         if self.token_ttl <= 0:
             raise SettingsError(f"{PREFIX}token_ttl must be a positive number of seconds")
+        if self.token_cache_seconds < 0:
+            raise SettingsError(f"{PREFIX}identity.token_cache_seconds must not be negative")
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,10 @@ class FeedbackSettings:
 def includeme(config):
     settings = config.get_settings()
     config.registry.identity_settings = parse_section(settings, PREFIX, IdentitySettings)
+    ttl = config.registry.identity_settings.token_cache_seconds
+    config.registry.token_cache = TokenCache(ttl)
+    # The catalog's components are remembered for as long.
+    config.registry.component_cache = TimedValue(ttl)
     config.registry.feedback_settings = parse_section(settings, PREFIX + "feedback.", FeedbackSettings)
     identity = config.add_api("identity", "/identity/v2.0")
     account = config.add_api("account", "/account/v1.0")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from synnefo_pyr import errors
 
 from synnefo_pyr.identity.crypto import check_password, hash_password, new_token, token_digest
+from synnefo_pyr.identity.token_cache import KnownComponent, KnownUser, Resolution
 from synnefo_pyr.identity.models import AuthToken, Component, Role, User
 from synnefo_pyr.orm import utcnow
 
@@ -46,6 +47,42 @@ def resolve_token(dbsession, clear):
     return TokenLookup(token=token)
 
 
+def identify(sessions, clear, cache):
+    """Who the ``X-Auth-Token`` ``clear`` stands for, as a ``Resolution``
+    of plain values: from ``cache`` when it knows the token (see
+    ``token_cache`` for the bound that puts on revocation), else looked up
+    in ``sessions()`` (called only then: a cached token needs no database
+    session) and remembered. The token's expiry is checked on every use."""
+    if not clear:
+        return Resolution(failure="Invalid token")
+    digest = token_digest(clear)
+    found = cache.get(digest)
+    if found is None:
+        found = _resolution(resolve_token(sessions(), clear))
+        cache.put(digest, found)
+    if found.expires_at is not None and found.expires_at <= utcnow():
+        return Resolution(failure="Authentication expired")
+    return found
+
+
+def _resolution(lookup):
+    if lookup.failure:
+        return Resolution(failure=lookup.failure)
+    if lookup.component is not None:
+        return Resolution(component=KnownComponent(lookup.component.name))
+    return resolution_of(lookup.token)
+
+
+def resolution_of(token):
+    """A user's token row as plain values."""
+    user = token.user
+    return Resolution(
+        user=KnownUser(id=user.id, uuid=user.uuid, email=user.email, realname=user.realname,
+                       is_admin=user.is_admin, roles=tuple((r.id, r.name) for r in user.roles)),
+        scope=token.scope, expires_at=token.expires_at,
+    )
+
+
 def in_scope(scope, path):
     """Whether ``path`` is an access token's ``scope`` or lies under it,
     whole path segment by segment: a token scoped to ``/servers/1``
@@ -67,29 +104,30 @@ def find_access_token(dbsession, clear):
     return token
 
 
-def authenticate(dbsession, token, username=None, tenant=None, token_ttl=3600):
+def authenticate(sessions, token, cache, username=None, tenant=None, token_ttl=3600):
     """Log in (identity guide, Authenticate; behaviours.md B4-B12):
     ``token`` alone, or ``username`` (a uuid or an email) with ``token``
     being the user's token or, beyond the guide, the account password,
-    which issues a fresh token of ``token_ttl`` seconds. Returns ``(clear
-    token, token row)``; raises ``Unauthenticated`` with the 401's message."""
-    found = resolve_token(dbsession, token)
-    # Access tokens are not for logging in (B12).
-    if found.token is not None and found.token.is_access_token:
-        found = TokenLookup(failure="Invalid token")
+    which issues a fresh token of ``token_ttl`` seconds. Tokens resolve as
+    any request's do (``identify``, through ``cache``); ``sessions()`` is
+    called only when the database is needed. Returns ``(clear token,
+    Resolution)``; raises ``Unauthenticated`` with the 401's message."""
+    found = identify(sessions, token, cache)
+    # Access tokens and components' tokens are not for logging in (B12).
+    if found.scope is not None or found.component is not None:
+        found = Resolution(failure="Invalid token")
     if username is None:
-        if found.token is None:
+        if found.user is None:
             raise errors.Unauthenticated(found.failure or "Invalid token")
-        row = found.token
-    elif found.token is not None:
+    elif found.user is not None:
         # A valid token, but another user's (B6).
-        if found.token.user.uuid != username:
+        if found.user.uuid != username:
             raise errors.Unauthenticated("Invalid credentials")
-        row = found.token
     elif found.failure not in (None, "Invalid token"):
         # The user's token is known but expired, or the user inactive.
         raise errors.Unauthenticated(found.failure)
     else:
+        dbsession = sessions()
         user = user_with_password(dbsession, username, token)
         # An empty or unknown password is an unknown token (B5).
         if user is None:
@@ -97,9 +135,10 @@ def authenticate(dbsession, token, username=None, tenant=None, token_ttl=3600):
         if not user.is_active:
             raise errors.Unauthenticated("User inactive")
         token, row = issue_token(dbsession, user, token_ttl)
-    if tenant and tenant != row.user.uuid:
+        found = resolution_of(row)
+    if tenant and tenant != found.user.uuid:
         raise errors.Invalid("Not conforming tenantName")
-    return token, row
+    return token, found
 
 
 def issue_token(dbsession, user, ttl_seconds, scope=None):

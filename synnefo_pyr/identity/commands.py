@@ -9,6 +9,7 @@ from synnefo_pyr.identity.models import Component, User
 from synnefo_pyr.orm import utcnow
 from synnefo_pyr.serialization import isoformat
 from synnefo_pyr import errors
+from synnefo_pyr.scripts.options import add_switch
 
 
 def user_dict(user):
@@ -130,39 +131,51 @@ def token_create(args, ctx):
     return {"token": clear, "user": user.uuid, "scope": token.scope, "expires": isoformat(token.expires_at)}
 
 
+#: What ``--admin`` grants, in the help of user-add and user-modify.
+ADMIN_HELP = ("Give the user the 'admin' role, listed among its roles in the identity API's "
+              "answers; it grants no other right in this deployment.")
+
+
 def register(add):
-    p = add("user-add", user_add, "Create a user and issue its authentication token")
-    p.add_argument("--email", required=True)
-    p.add_argument("--first-name", required=True)
-    p.add_argument("--last-name", required=True)
-    p.add_argument("--password")
-    p.add_argument("--admin", action="store_true")
+    p = add("user-add", user_add,
+            "Create a user and issue its authentication token (printed only this once).")
+    p.add_argument("--email", required=True, help="The user's email, also their login name.")
+    p.add_argument("--first-name", required=True, help="The user's first name.")
+    p.add_argument("--last-name", required=True, help="The user's last name.")
+    p.add_argument("--password", help="An account password to log in with (stored salted and hashed).")
+    p.add_argument("--admin", action="store_true", help=ADMIN_HELP)
 
-    add("user-list", user_list, "List the users")
+    add("user-list", user_list, "List the users.")
 
-    p = add("user-show", user_show, "Show a user")
-    p.add_argument("uuid")
+    p = add("user-show", user_show, "Show a user.")
+    p.add_argument("uuid", help="The user's uuid or email.")
 
-    p = add("user-modify", user_modify, "Change a user")
-    p.add_argument("uuid")
-    p.add_argument("--renew-token", action="store_true", help="issue a new token and print it")
+    p = add("user-modify", user_modify, "Change a user.")
+    p.add_argument("uuid", help="The user's uuid or email.")
+    p.add_argument("--renew-token", action="store_true",
+                   help="Issue a new authentication token and print it; older ones stay valid.")
     state = p.add_mutually_exclusive_group()
-    state.add_argument("--activate", action="store_true")
-    state.add_argument("--deactivate", action="store_true")
-    admin = p.add_mutually_exclusive_group()
-    admin.add_argument("--admin", dest="admin", action="store_const", const=True, default=None)
-    admin.add_argument("--no-admin", dest="admin", action="store_const", const=False)
-    p.add_argument("--password")
-    p.add_argument("--token-expires-in", type=int, metavar="SECONDS")
+    state.add_argument("--activate", action="store_true", help="Let the user log in again.")
+    state.add_argument("--deactivate", action="store_true",
+                       help="Refuse the user's tokens and password (401 User inactive).")
+    add_switch(p, "admin", ADMIN_HELP, "Take the admin role away.", off="--no-admin")
+    p.add_argument("--password", help="Set the account password.")
+    p.add_argument("--token-expires-in", type=int, metavar="SECONDS",
+                   help="Make the token issued by --renew-token (or, without it, the user's live "
+                        "authentication tokens) expire this many seconds from now.")
 
-    p = add("component-add", component_add, "Register a service component and issue its token")
-    p.add_argument("name")
-    p.add_argument("--base-url", required=True)
-    p.add_argument("--ui-url")
+    p = add("component-add", component_add,
+            "Register a service component and issue its token (printed only this once).")
+    p.add_argument("name", help="The component's name, also its catalog name and type.")
+    p.add_argument("--base-url", required=True, help="The component's public URL, for the catalog.")
+    p.add_argument("--ui-url", help="The component's web UI, for the catalog (default: ours).")
 
-    add("component-list", component_list, "List the service components")
+    add("component-list", component_list, "List the service components.")
 
-    p = add("token-create", token_create, "Issue a scoped access token")
-    p.add_argument("--user", required=True)
-    p.add_argument("--scope", required=True)
-    p.add_argument("--expires-in", type=int, default=3600, metavar="SECONDS")
+    p = add("token-create", token_create,
+            "Issue a scoped access token: it reaches only the URLs under its scope.")
+    p.add_argument("--user", required=True, help="The user's uuid or email.")
+    p.add_argument("--scope", required=True,
+                   help="A URL path such as /compute/v2.0/servers/1 (matched segment by segment).")
+    p.add_argument("--expires-in", type=int, default=3600, metavar="SECONDS",
+                   help="The token's lifetime in seconds (default 3600).")

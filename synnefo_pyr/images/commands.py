@@ -76,19 +76,22 @@ def image_list(args, ctx):
 
 
 def register(add):
-    p = add("image-register", image_register, "Register an image file for a user")
-    p.add_argument("--name", required=True)
-    p.add_argument("--owner", required=True, metavar="UUID", help="the owner's uuid (or email)")
-    p.add_argument("--public", action="store_true", help="readable by every user")
+    p = add("image-register", image_register, "Register an image file for a user.")
+    p.add_argument("--name", required=True, help="The image's name.")
+    p.add_argument("--owner", required=True, metavar="UUID", help="The owner's uuid (or email).")
+    p.add_argument("--public", action="store_true", help="Make it readable by every user.")
     p.add_argument("--location", metavar="URL",
-                   help="pithos://<account>/<container>/<path> (default: a new path in the owner's account)")
+                   help="The file's URL, pithos://<account>/<container>/<path> (default: a new "
+                        "path in the owner's account).")
     p.add_argument("--property", action="append", metavar="KEY=VALUE",
-                   help="a free-form property; repeat for more")
-    p.add_argument("--size", type=int, default=0, metavar="BYTES")
-    p.add_argument("--checksum", default="", metavar="MD5")
-    p.add_argument("--disk-format", default="diskdump", choices=image_registry.DISK_FORMATS)
-    p.add_argument("--container-format", default="bare", choices=image_registry.CONTAINER_FORMATS)
+                   help="A free-form property; repeat for more.")
+    p.add_argument("--size", type=int, default=0, metavar="BYTES", help="The file's size in bytes.")
+    p.add_argument("--checksum", default="", metavar="MD5", help="The file's checksum, in hex.")
+    p.add_argument("--disk-format", default="diskdump", choices=image_registry.DISK_FORMATS,
+                   help="The disk format (default diskdump).")
+    p.add_argument("--container-format", default="bare", choices=image_registry.CONTAINER_FORMATS,
+                   help="The container format (default bare).")
 
-    p = add("image-list", image_list, "List the registered images")
-    p.add_argument("--owner", metavar="UUID")
-    p.add_argument("--deleted", action="store_true", help="include unregistered images")
+    p = add("image-list", image_list, "List the registered images.")
+    p.add_argument("--owner", metavar="UUID", help="Only this user's images.")
+    p.add_argument("--deleted", action="store_true", help="Include unregistered images.")

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
 
 from synnefo_pyr import errors
 from synnefo_pyr.db import lock_row
@@ -175,7 +176,8 @@ def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
     by id so that pages and repeated calls agree)."""
     _check_choice(sort_key, SORT_KEYS, "sort_key")
     _check_choice(sort_dir, SORT_DIRS, "sort_dir")
-    query = select(Image).where(_visible_to(user_uuid))
+    # Listings show properties, never members: don't load them.
+    query = select(Image).where(_visible_to(user_uuid)).options(lazyload(Image.member_items))
     if not include_deleted:
         query = query.where(Image.deleted_at.is_(None))
     if since is not None:

@@ -53,16 +53,19 @@ def network_list(args, ctx):
 
 def register(add):
     p = add("network-create", network_create,
-            "Create the public network (--public) or a user's private network (--owner)")
-    p.add_argument("--name", required=True)
-    p.add_argument("--public", action="store_true", help="the network every server is attached to")
-    p.add_argument("--owner", help="uuid of the user owning a private network (charged to their quota)")
-    p.add_argument("--type", choices=NETWORK_TYPES, default="CUSTOM")
-    p.add_argument("--subnet", required=True, help="IPv4 CIDR, e.g. 10.0.0.0/24")
-    p.add_argument("--gateway", help="IPv4 gateway address inside the subnet")
-    p.add_argument("--subnet6", help="IPv6 CIDR (/64 or larger); NICs get EUI-64 addresses in it")
-    p.add_argument("--gateway6", help="IPv6 gateway address inside the IPv6 subnet")
-    p.add_argument("--no-dhcp", dest="dhcp", action="store_false")
+            "Create the public network (--public) or a user's private network (--owner).")
+    p.add_argument("--name", required=True, help="The network's name.")
+    p.add_argument("--public", action="store_true", help="Make it the network every server joins.")
+    p.add_argument("--owner", help="The uuid of the user owning a private network (charged to "
+                                   "their cyclades.network.private quota).")
+    p.add_argument("--type", choices=NETWORK_TYPES, default="CUSTOM",
+                   help="The network's type (default CUSTOM).")
+    p.add_argument("--subnet", required=True, help="The IPv4 CIDR, e.g. 10.0.0.0/24.")
+    p.add_argument("--gateway", help="The IPv4 gateway address inside the subnet.")
+    p.add_argument("--subnet6", help="The IPv6 CIDR (/64 or larger); NICs get EUI-64 addresses in it.")
+    p.add_argument("--gateway6", help="The IPv6 gateway address inside the IPv6 subnet.")
+    p.add_argument("--no-dhcp", dest="dhcp", action="store_false",
+                   help="Say the network serves no DHCP.")
 
-    p = add("network-list", network_list, "List the networks with their number of NICs")
-    p.add_argument("--deleted", action="store_true", help="include deleted networks")
+    p = add("network-list", network_list, "List the networks with their number of NICs.")
+    p.add_argument("--deleted", action="store_true", help="Include deleted networks.")

@@ -100,28 +100,31 @@ def resource_modify(args, ctx):
 
 
 def register(add):
-    p = add("quota-set", quota_set, "Set a user's limit of a resource (source system)")
-    p.add_argument("uuid")
-    p.add_argument("resource")
-    p.add_argument("limit")
+    p = add("quota-set", quota_set, "Set a user's limit of a resource (source system).")
+    p.add_argument("uuid", help="The user's uuid or email.")
+    p.add_argument("resource", help="The resource's name, e.g. cyclades.vm.")
+    p.add_argument("limit", help="The new limit (bytes for sizes); usage is left as it is.")
 
-    p = add("quota-show", quota_show, "Show a user's limits and usage")
-    p.add_argument("uuid")
+    p = add("quota-show", quota_show, "Show a user's limits and usage.")
+    p.add_argument("uuid", help="The user's uuid or email.")
 
-    add("resource-list", resource_list, "List the resources and their default limits")
+    add("resource-list", resource_list, "List the resources and their default limits.")
 
-    p = add("resource-add", resource_add, "Register a resource of another service")
-    p.add_argument("name", help="e.g. pithos.diskspace")
-    p.add_argument("--service", required=True, help="the service that implements it")
-    p.add_argument("--default-limit", required=True, metavar="N")
-    p.add_argument("--unit", help="e.g. bytes; none for plain counts")
-    p.add_argument("--description")
-    p.add_argument("--hidden", action="store_true", help="leave it out of the API listings")
+    p = add("resource-add", resource_add,
+            "Register a resource of a service outside this deployment (it accounts with commissions).")
+    p.add_argument("name", help="The resource's name, e.g. pithos.diskspace.")
+    p.add_argument("--service", required=True,
+                   help="The service that implements it; its component sees it in /service_quotas.")
+    p.add_argument("--default-limit", required=True, metavar="N",
+                   help="The limit a user's holding starts with.")
+    p.add_argument("--unit", help="The unit, e.g. bytes; none for plain counts.")
+    p.add_argument("--description", help="What the resource is, for the API listings.")
+    p.add_argument("--hidden", action="store_true", help="Leave it out of the API listings.")
     p.add_argument("--no-projects", action="store_true",
-                   help="projects may not grant it (allow_in_projects false)")
+                   help="Projects may not grant it (allow_in_projects false).")
 
     p = add("resource-modify", resource_modify,
-            "Change a resource's default limit (for holders created from now on)")
-    p.add_argument("name")
-    p.add_argument("--default-limit", metavar="N")
-    p.add_argument("--description")
+            "Change a resource's default limit (for holdings created from now on) or description.")
+    p.add_argument("name", help="The resource's name.")
+    p.add_argument("--default-limit", metavar="N", help="The new default limit.")
+    p.add_argument("--description", help="The new description.")

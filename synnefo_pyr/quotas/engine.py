@@ -66,42 +66,38 @@ def _no_holding(provision, message):
     }})
 
 
+def _refusal(message, details, error_name, provision, holding, usage):
+    """The quota API's 413, with the failed provision and the holding's
+    figures beside the message (quota guide, Issue commission)."""
+    return errors.QuotaExceeded(message, details, data={"data": {
+        "provision": _provision_dict(provision),
+        "name": error_name,
+        "limit": holding.limit,
+        "usage": usage,
+        "resource": provision.resource,
+        "source": provision.source,
+        "holder": provision.holder,
+        "requested": provision.quantity,
+        "current": usage,
+    }})
+
+
 def _over_limit(provision, resource, holding):
     available = max(holding.limit - holding.usage_max, 0)
-    return errors.QuotaExceeded(
+    return _refusal(
         "Resource Limit Exceeded for your account.",
         f"Limit for resource '{display_name(resource)}' exceeded for your account. "
         f"Available: {available}, Requested: {provision.quantity}",
-        data={"data": {
-            "provision": _provision_dict(provision),
-            "name": "NoCapacityError",
-            "limit": holding.limit,
-            "usage": holding.usage_max,
-            "resource": provision.resource,
-            "source": provision.source,
-            "holder": provision.holder,
-            "requested": provision.quantity,
-            "current": holding.usage_max,
-        }},
+        "NoCapacityError", provision, holding, holding.usage_max,
     )
 
 
 def _below_zero(provision, holding):
-    return errors.QuotaExceeded(
+    return _refusal(
         "Resource usage would fall below zero.",
         f"Cannot release {-provision.quantity} of resource '{provision.resource}' "
         f"of {provision.holder}: usage is {holding.usage_min}",
-        data={"data": {
-            "provision": _provision_dict(provision),
-            "name": "NoQuantityError",
-            "limit": holding.limit,
-            "usage": holding.usage_min,
-            "resource": provision.resource,
-            "source": provision.source,
-            "holder": provision.holder,
-            "requested": provision.quantity,
-            "current": holding.usage_min,
-        }},
+        "NoQuantityError", provision, holding, holding.usage_min,
     )
 
 

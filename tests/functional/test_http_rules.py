@@ -129,3 +129,19 @@ def test_expired_scoped_token_is_401(testapp, factory, user):
     scoped = factory.token(user, ttl=-1, scope=CATALOGS)
     res = post_json(testapp, CATALOGS, {"uuids": []}, headers={"X-Auth-Token": scoped})
     assert_fault(res, "unauthorized", 401, "Authentication expired")
+
+
+def test_server_timing_is_opt_in(testapp, make_app, user):
+    """``synnefo_pyr.timing_header``: the database time and statement count
+    of the request; without it, no header."""
+    import re
+
+    import webtest
+
+    assert "Server-Timing" not in testapp.get("/compute/v2.0/flavors", headers=user.headers).headers
+    timed = webtest.TestApp(make_app(**{"synnefo_pyr.timing_header": "true"}))
+    header = timed.get("/compute/v2.0/flavors", headers=user.headers).headers["Server-Timing"]
+    found = re.fullmatch(r'db;dur=([\d.]+);desc="(\d+) statements", app;dur=([\d.]+)', header)
+    assert found, header
+    # The token lookup and the flavors query, at least.
+    assert int(found.group(2)) >= 2 and float(found.group(3)) >= float(found.group(1))

@@ -273,6 +273,17 @@ def test_validate_with_belongs_to(testapp, factory, user):
     assert_fault(res, "itemNotFound", 404)
 
 
+def test_belongs_to_matches_whole_path_segments(testapp, factory, user):
+    """As the security policy matches a token's scope (one scope matcher):
+    /servers/2 covers /servers/2/ips, not /servers/20."""
+    scoped = factory.token(user, scope="/compute/v2.0/servers/2")
+    testapp.get(f"{TOKENS}/{scoped}", {"belongsTo": "/compute/v2.0/servers/2"}, status=200)
+    testapp.get(f"{TOKENS}/{scoped}", {"belongsTo": "/compute/v2.0/servers/2/ips"}, status=200)
+    for outside in ("/compute/v2.0/servers/20", "/compute/v2.0/servers/2x", "/compute/v2.0/servers"):
+        res = testapp.get(f"{TOKENS}/{scoped}", {"belongsTo": outside}, status=404)
+        assert_fault(res, "itemNotFound", 404)
+
+
 def test_validate_in_xml(testapp, factory, user):
     scoped = factory.token(user, scope="/compute/v2.0/servers")
     root = ET.fromstring(testapp.get(f"{TOKENS}/{scoped}", {"format": "xml"}, status=200).body)

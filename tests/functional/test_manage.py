@@ -67,3 +67,22 @@ def test_user_modify_password_then_log_in(manage, testapp):
 
 def test_token_create_for_unknown_user_is_refused(manage):
     assert "No user" in manage("token-create", "--user", "nobody", "--scope", "/compute", expect=1)
+
+
+def test_every_command_and_option_has_a_sentence_of_help(registry):
+    """``--help`` texts are whole sentences; every option says what it does."""
+    from synnefo_pyr.scripts.manage import build_parser
+
+    import argparse
+
+    parser = build_parser(registry)
+    (subparsers,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    commands = subparsers.choices
+    assert len(commands) > 20
+    for name, sub in commands.items():
+        assert sub.description and sub.description[0].isupper() and sub.description.endswith("."), name
+        for action in sub._actions:
+            if action.dest in ("help",):
+                continue
+            text = action.help or ""
+            assert text[:1].isupper() and text.endswith("."), f"{name} {action.option_strings or action.dest}: {text!r}"

@@ -4,11 +4,12 @@ from synnefo_pyr.identity import accounts
 from synnefo_pyr.serialization import isoformat
 
 
-def token_dict(clear_token, row):
-    user = row.user
+def token_dict(clear_token, resolution):
+    """``resolution``: what the token stands for (``token_cache.Resolution``)."""
+    user = resolution.user
     return {
         "id": clear_token,
-        "expires": isoformat(row.expires_at),
+        "expires": isoformat(resolution.expires_at),
         "tenant": {"id": user.uuid, "name": user.realname},
     }
 
@@ -17,7 +18,7 @@ def user_dict(user):
     return {
         "id": user.uuid,
         "name": user.realname,
-        "roles": [{"id": str(role.id), "name": role.name} for role in user.roles],
+        "roles": [{"id": str(role_id), "name": name} for role_id, name in user.roles],
         "roles_links": [],
     }
 
@@ -50,11 +51,12 @@ def service_catalog(request):
         for s in registry.catalog_services
     ]
     taken = {entry["type"] for entry in catalog} | {entry["name"] for entry in catalog}
-    for component in accounts.list_components(request.dbsession):
-        if component.name in taken:
+    components = registry.component_cache.get(lambda: [
+        (c.name, c.base_url, c.ui_url) for c in accounts.list_components(request.dbsession)
+    ])
+    for name, base_url, component_ui_url in components:
+        if name in taken:
             continue
-        taken.add(component.name)
-        catalog.append(_catalog_entry(
-            component.name, component.name, component.base_url, "", component.ui_url or ui_url
-        ))
+        taken.add(name)
+        catalog.append(_catalog_entry(name, name, base_url, "", component_ui_url or ui_url))
     return catalog

@@ -40,14 +40,15 @@ def authenticate(request):
     if auth is None:
         # Public mode: no authentication, only the catalog (B1).
         return {"access": {"serviceCatalog": service_catalog(request)}}
-    clear, row = accounts.authenticate(
-        request.dbsession, auth.token, username=auth.username, tenant=auth.tenant_name,
+    clear, found = accounts.authenticate(
+        lambda: request.dbsession, auth.token, request.registry.token_cache,
+        username=auth.username, tenant=auth.tenant_name,
         token_ttl=request.registry.identity_settings.token_ttl,
     )
     return {"access": {
-        "token": token_dict(clear, row),
+        "token": token_dict(clear, found),
         "serviceCatalog": service_catalog(request),
-        "user": user_dict(row.user),
+        "user": user_dict(found.user),
     }}
 
 
@@ -56,11 +57,11 @@ def validate(request):
     """Validate a scoped access token, optionally against ``belongsTo``
     (B13, B15), matched like the security policy matches the token's
     scope: whole path segments."""
-    row = request.context.token
+    found = accounts.resolution_of(request.context.token)
     belongs_to = request.GET.get("belongsTo")
-    if belongs_to is not None and not accounts.in_scope(row.scope, belongs_to):
+    if belongs_to is not None and not accounts.in_scope(found.scope, belongs_to):
         raise faults.ItemNotFound(request.context.__parent__.missing_message)
-    return {"access": {"token": token_dict(request.context.__name__, row), "user": user_dict(row.user)}}
+    return {"access": {"token": token_dict(request.context.__name__, found), "user": user_dict(found.user)}}
 
 
 def includeme(config):

@@ -329,6 +329,24 @@ def test_wrong_methods(testapp, user, make_image, method, path, allowed):
     assert set(res.headers["Allow"].split(",")) == allowed
 
 
+@pytest.mark.parametrize("method, path, allowed", [
+    ("post", "/compute/v2.0/images/{id}", {"GET", "DELETE"}),
+    ("put", "/compute/v2.0/images/{id}", {"GET", "DELETE"}),
+    ("post", "/compute/v2.0/images/{id}/metadata/key", {"GET", "PUT", "DELETE"}),
+    ("post", "/image/v1.0/images/{id}", {"GET", "HEAD", "PUT", "DELETE"}),
+    ("post", "/compute/v2.0/servers/{id}", {"GET", "PUT", "DELETE"}),
+])
+@pytest.mark.parametrize("item", ["unknown", "other"])
+def test_wrong_methods_are_405_before_any_lookup(testapp, user, other_user, make_image, method,
+                                                  path, allowed, item):
+    """The method is a property of the URL pattern (behaviours.md preface
+    8): 405 whether the item is missing or somebody else's."""
+    item_id = make_image(other_user) if item == "other" and "/images/" in path else "12345"
+    res = getattr(testapp, method)(path.replace("{id}", item_id), headers=user.headers, status=405)
+    assert_fault(res, "notAllowed", 405, "Method not allowed")
+    assert set(res.headers["Allow"].split(",")) == allowed
+
+
 def test_changes_since_honours_the_compute_poll_limit(make_app, user, make_image):
     import webtest
     app = webtest.TestApp(make_app(**{"synnefo_pyr.compute.poll_limit": "7200"}))

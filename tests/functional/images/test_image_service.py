@@ -40,6 +40,7 @@ def test_list_own_shared_and_public_images_newest_first(testapp, user, other_use
     assert isinstance(res.json, list)
     assert [i["id"] for i in res.json] == [public, shared, own]
     assert all(set(i) == SUMMARY_KEYS for i in res.json)
+    assert {i["status"] for i in res.json} == {"available"}
     # The guide's spelling without the slash is served too.
     assert testapp.get(IMAGES, headers=user.headers, status=200).json == res.json
 

@@ -1,0 +1,326 @@
+"""The hot paths against the bare web stack, measured in one run.
+
+Starts, on free loopback ports, a bare Pyramid app (benchmarks/bare_app.py,
+one route answering a small JSON object) and the service, both under
+gunicorn (``-k sync``, ``--workers`` each) from this virtualenv; seeds the
+service (a user, a flavor, images, the public network, ``--servers``
+ACTIVE servers); then loads both with wrk, a bare run before every service
+run, and prints req/s, p50 and p99 of each call and its ratio to the bare
+route of the adjacent runs.
+
+    .venv/bin/python benchmarks/hot_paths.py [--servers 100] [--duration 10] [--warmup 3]
+        [--workers 2] [--db-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+        [--scaling 100,1000,10000] [--worker-scaling]
+
+Needs wrk (Debian: ``apt-get install wrk``) and gunicorn (``pip install
+gunicorn``, in ``.[bench]``). With ``--db-url`` a throwaway database is
+created on that server (PostgreSQL) and dropped at the end; without it, a
+temporary SQLite file. ``--scaling`` times ``servers/detail`` for each
+number of servers (one connection, so that the time per request is the
+latency) and its SQL statement count (``Server-Timing``); ``--worker-scaling``
+measures the flavors call with 1 and 2 workers.
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+SERVICE_INI = """\
+[app:main]
+use = egg:synnefo_pyr#main
+sqlalchemy.url = {db_url}
+synnefo_pyr.base_url = http://127.0.0.1:{port}
+synnefo_pyr.backend.worker = external
+synnefo_pyr.backend.driver.build_seconds = 0
+synnefo_pyr.backend.driver.action_seconds = 0
+synnefo_pyr.timing_header = true
+synnefo_pyr.quotas.default_limit.cyclades.vm = 1000000
+synnefo_pyr.quotas.default_limit.cyclades.cpu = 1000000
+synnefo_pyr.quotas.default_limit.cyclades.total_cpu = 1000000
+synnefo_pyr.quotas.default_limit.cyclades.ram = 1000000000000000
+synnefo_pyr.quotas.default_limit.cyclades.total_ram = 1000000000000000
+synnefo_pyr.quotas.default_limit.cyclades.disk = 1000000000000000
+
+[loggers]
+keys = root
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARN
+handlers = console
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
+"""
+
+TOKENS_LUA = """\
+wrk.method = "POST"
+wrk.body = '{{"auth": {{"token": {{"id": "{token}"}}}}}}'
+wrk.headers["Content-Type"] = "application/json"
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def need(program, hint):
+    path = shutil.which(program) or (BIN / program if (BIN / program).exists() else None)
+    if path is None:
+        sys.exit(f"{program} is needed: {hint}")
+    return str(path)
+
+
+class Gunicorn:
+    def __init__(self, target, workers, port, paste=False):
+        self.url = f"http://127.0.0.1:{port}"
+        argv = [need("gunicorn", "pip install gunicorn"), "-k", "sync", "-w", str(workers),
+                "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"]
+        argv += ["--paste", str(target)] if paste else [target]
+        self.process = subprocess.Popen(argv, cwd=ROOT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + ("/identity/v2.0" if paste else "/"), timeout=2)
+                return
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"gunicorn {target} did not start")
+
+    def stop(self):
+        self.process.terminate()
+        self.process.wait(timeout=30)
+
+
+def wrk(url, duration, warmup, token=None, lua=None, threads=2, connections=8):
+    """``(req/s, p50 ms, p99 ms)`` of ``url`` after a warm-up."""
+    argv = [need("wrk", "apt-get install wrk"), f"-t{threads}", f"-c{connections}", "--latency"]
+    if token:
+        argv += ["-H", f"X-Auth-Token: {token}"]
+    if lua:
+        argv += ["-s", str(lua)]
+    if warmup:
+        subprocess.run(argv + [f"-d{warmup}s", url], capture_output=True, check=True)
+    out = subprocess.run(argv + [f"-d{duration}s", url], capture_output=True, text=True,
+                         check=True).stdout
+    if "Non-2xx" in out:
+        raise RuntimeError(f"{url} answered errors:\n{out}")
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return rps, _latency(out, "50%"), _latency(out, "99%")
+
+
+def _latency(out, percentile):
+    value, unit = re.search(rf"{percentile}\s+([\d.]+)(us|ms|s)\b", out).groups()
+    return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+
+
+# --- seeding -----------------------------------------------------------------
+
+
+def seed(db_url, port, servers):
+    """A user (token), a flavor, two images, the public network and
+    ``servers`` ACTIVE servers, created through the API as users would."""
+    import webtest
+
+    from synnefo_pyr import main
+    from synnefo_pyr.backend.worker import run_pending
+    from synnefo_pyr.compute.models import Flavor
+    from synnefo_pyr.db import session_scope
+    from synnefo_pyr.identity import accounts
+    from synnefo_pyr.images import registry as images
+    from synnefo_pyr.network import services as networks
+    from synnefo_pyr.network.subnets import validate_subnets
+
+    settings = dict(line.split(" = ", 1) for line in SERVICE_INI.format(db_url=db_url, port=port)
+                    .split("[loggers]")[0].splitlines() if " = " in line and not line.startswith("use"))
+    app = main({}, **settings)
+    registry = app.registry
+    with session_scope(registry) as db:
+        user = accounts.create_user(db, "bench@example.org", "Bench", "Mark")
+        token, _ = accounts.issue_token(db, user, 7 * 24 * 3600)
+        flavor = Flavor(cpu=1, ram=1024, disk=20, disk_template="drbd")
+        db.add(flavor)
+        networks.create_network(db, name="Internet", type="IP_LESS_ROUTED", public=True,
+                                subnets=validate_subnets("10.0.0.0/16"))
+        found = [images.register(db, name=f"img{i}", owner=user.uuid, public=True,
+                                 location=f"pithos://{user.uuid}/images/img{i}") for i in range(2)]
+        db.flush()
+        flavor_id, image_id = flavor.id, found[0].id
+    client = webtest.TestApp(app, extra_environ={"HTTP_HOST": f"127.0.0.1:{port}"})
+    add_servers(client, registry, token, flavor_id, image_id, servers, run_pending)
+    server_id = client.get("/compute/v2.0/servers", headers={"X-Auth-Token": token}).json["servers"][0]["id"] \
+        if servers else None
+    return app, client, token, flavor_id, image_id, server_id
+
+
+def add_servers(client, registry, token, flavor_id, image_id, count, run_pending):
+    body = {"server": {"name": "bench", "imageRef": image_id, "flavorRef": flavor_id,
+                       "metadata": {"role": "bench", "tier": "web"}}}
+    for n in range(count):
+        client.post_json("/compute/v2.0/servers", body, headers={"X-Auth-Token": token}, status=202)
+        if n % 200 == 199:
+            run_pending(registry)
+    run_pending(registry)
+
+
+# --- databases -----------------------------------------------------------------
+
+
+def database(db_url, tmp):
+    """``(url, drop)`` of a fresh database."""
+    if not db_url:
+        return f"sqlite:///{tmp}/bench.sqlite", lambda: None
+    import sqlalchemy as sa
+
+    admin = sa.create_engine(db_url, isolation_level="AUTOCOMMIT")
+    name = f"synnefo_bench_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+
+    def drop():
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return admin.url.set(database=name).render_as_string(hide_password=False), drop
+
+
+# --- the runs --------------------------------------------------------------------
+
+
+def calls(token, server_id, lua):
+    return [
+        ("POST /identity/v2.0/tokens (token auth)", "/identity/v2.0/tokens", {"lua": lua}, 0.50),
+        ("GET /compute/v2.0/flavors", "/compute/v2.0/flavors", {"token": token}, 0.50),
+        ("GET /compute/v2.0/servers/<id>", f"/compute/v2.0/servers/{server_id}", {"token": token}, 0.50),
+        ("GET /compute/v2.0/servers/detail, {n} servers", "/compute/v2.0/servers/detail",
+         {"token": token}, 1 / 30),
+        ("GET /image/v1.0/images/detail, 2 images", "/image/v1.0/images/detail", {"token": token}, 0.40),
+    ]
+
+
+def measure(args, service, bare, table):
+    rows = []
+    for label, path, options, goal in table:
+        bare_rps, _, _ = wrk(bare.url + "/", args.duration, args.warmup)
+        rps, p50, p99 = wrk(service.url + path, args.duration, args.warmup, **options)
+        rows.append((label, rps, p50, p99, rps / bare_rps, goal, bare_rps))
+    return rows
+
+
+def print_rows(rows, title):
+    print(f"\n{title}")
+    print("| call | req/s | p50 ms | p99 ms | bare req/s | share of bare | goal |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for label, rps, p50, p99, ratio, goal, bare_rps in rows:
+        mark = "met" if ratio >= goal else "NOT met"
+        print(f"| {label} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {bare_rps:.0f} | {ratio:.1%} | "
+              f">= {goal:.1%} ({mark}) |")
+
+
+def scaling(client, registry, token, flavor_id, image_id, counts):
+    from synnefo_pyr.backend.worker import run_pending
+
+    print("\nservers/detail by number of servers (in-process, one request at a time)")
+    print("| servers | ms per request | us per server | SQL statements |")
+    print("| ---: | ---: | ---: | ---: |")
+    have = len(client.get("/compute/v2.0/servers", headers={"X-Auth-Token": token}).json["servers"])
+    for count in counts:
+        add_servers(client, registry, token, flavor_id, image_id, count - have, run_pending)
+        have = count
+        headers = {"X-Auth-Token": token}
+        res = client.get("/compute/v2.0/servers/detail", headers=headers)
+        repeat = max(3, min(50, 20000 // count))
+        started = time.perf_counter()
+        for _ in range(repeat):
+            res = client.get("/compute/v2.0/servers/detail", headers=headers)
+        elapsed = (time.perf_counter() - started) / repeat * 1000
+        statements = re.search(r'desc="(\d+) statements"', res.headers.get("Server-Timing", ""))
+        print(f"| {count} | {elapsed:.1f} | {elapsed * 1000 / count:.0f} | "
+              f"{statements.group(1) if statements else '?'} |")
+
+
+def run(args):
+    with tempfile.TemporaryDirectory() as tmp:
+        db_url, drop = database(args.db_url, tmp)
+        port, bare_port = free_port(), free_port()
+        try:
+            app, client, token, flavor_id, image_id, server_id = seed(db_url, port, args.servers)
+            ini = Path(tmp) / "service.ini"
+            ini.write_text(SERVICE_INI.format(db_url=db_url, port=port))
+            lua = Path(tmp) / "tokens.lua"
+            lua.write_text(TOKENS_LUA.format(token=token))
+            table = [(label.format(n=args.servers), path, options, goal)
+                     for label, path, options, goal in calls(token, server_id, lua)]
+            kind = "PostgreSQL" if args.db_url else "SQLite"
+            print(f"machine: {os.cpu_count()} cores; database: {kind}; gunicorn -k sync -w {args.workers}; "
+                  f"wrk -t2 -c8, {args.warmup} s warm-up, {args.duration} s runs")
+            bare = Gunicorn("benchmarks.bare_app:app", args.workers, bare_port)
+            service = Gunicorn(ini, args.workers, port, paste=True)
+            try:
+                print_rows(measure(args, service, bare, table), "Hot paths against the bare route")
+            finally:
+                service.stop()
+                bare.stop()
+            if args.worker_scaling:
+                print("\nGET /compute/v2.0/flavors by workers")
+                print("| workers | req/s | bare req/s |")
+                print("| ---: | ---: | ---: |")
+                for workers in (1, 2):
+                    bare = Gunicorn("benchmarks.bare_app:app", workers, bare_port)
+                    service = Gunicorn(ini, workers, port, paste=True)
+                    try:
+                        bare_rps = wrk(bare.url + "/", args.duration, args.warmup)[0]
+                        rps = wrk(service.url + "/compute/v2.0/flavors", args.duration, args.warmup,
+                                  token=token)[0]
+                        print(f"| {workers} | {rps:.0f} | {bare_rps:.0f} |")
+                    finally:
+                        service.stop()
+                        bare.stop()
+            if args.scaling:
+                scaling(client, app.registry, token, flavor_id, image_id,
+                        [int(n) for n in args.scaling.split(",")])
+            app.registry.dbengine.dispose()
+        finally:
+            drop()
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--servers", type=int, default=100, help="ACTIVE servers in the database")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of each measured run")
+    parser.add_argument("--warmup", type=int, default=3, help="seconds of warm-up before each run")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers of each app")
+    parser.add_argument("--db-url", help="a PostgreSQL server to create a throwaway database on")
+    parser.add_argument("--scaling", help="comma-separated numbers of servers for servers/detail")
+    parser.add_argument("--worker-scaling", action="store_true", help="flavors with 1 and 2 workers")
+    run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    main()

@@ -71,5 +71,7 @@ def _make_app(global_config, settings):
         config.include(".compute")  # /compute/v2.0
         config.include(".images")  # /image/v1.0
         config.include(".storage")  # /object-store/v1 and /public: the object store
+        # /openapi.json: the OpenAPI 3.1 description of all of the above.
+        config.include(".views.openapi")
     # Paths and queries that are no text are refused before WebOb reads them.
     return InputGuard(config.make_wsgi_app())

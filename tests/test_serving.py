@@ -163,6 +163,14 @@ def test_no_database_url_is_a_one_line_error(argv):
     assert "Traceback" not in proc.stderr
 
 
+def test_production_ini_refuses_to_start_without_a_base_url(tmp_path):
+    proc = run("snf-pyr-manage", "production.ini", "user-list",
+               env=dict(ENV, DATABASE_URL=f"sqlite:///{tmp_path}/prod.sqlite"))
+    assert proc.returncode != 0
+    assert "base_url is required" in proc.stderr.strip().splitlines()[-1], proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
 def test_manage_into_head_exits_quietly(ini, tmp_path):
     # More output than a pipe holds, so that the writer meets the closed pipe.
     app = main({}, **{"sqlalchemy.url": f"sqlite:///{tmp_path}/serve.sqlite",

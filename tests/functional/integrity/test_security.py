@@ -121,7 +121,7 @@ def test_a_base_url_beats_the_host_header(make_app, user, db_kind):
 
 
 def test_development_says_the_host_header_is_trusted(make_app, caplog, db_kind):
-    with caplog.at_level(logging.WARNING, logger="synnefo_pyr.settings"):
+    with caplog.at_level(logging.INFO, logger="synnefo_pyr.settings"):
         make_app(**{"synnefo_pyr.trust_host_header": "true"})
     assert any("Host header" in r.getMessage() for r in caplog.records)
 

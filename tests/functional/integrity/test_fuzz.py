@@ -30,6 +30,8 @@ INI = """\
 use = egg:synnefo_pyr#main
 sqlalchemy.url = {db_url}
 synnefo_pyr.base_url = http://127.0.0.1:{port}
+synnefo_pyr.storage.block_dir = {block_dir}
+synnefo_pyr.storage.block_size = {block_size}
 synnefo_pyr.backend.worker = external
 synnefo_pyr.feedback.sink = log
 retry.attempts = 3
@@ -62,10 +64,13 @@ class Live:
 
 
 @pytest.fixture
-def live(db_url, tmp_path, registry):
+def live(db_url, tmp_path, registry, base_settings):
     port = free_port()
     ini = tmp_path / "fuzz.ini"
-    ini.write_text(INI.format(db_url=db_url.replace("%", "%%"), port=port))
+    # The test's own block store: the files the test stores are the live service's.
+    ini.write_text(INI.format(db_url=db_url.replace("%", "%%"), port=port,
+                              block_dir=base_settings["synnefo_pyr.storage.block_dir"],
+                              block_size=base_settings["synnefo_pyr.storage.block_size"]))
     log = open(tmp_path / "pserve.log", "wb")
     process = subprocess.Popen([str(BIN / "pserve"), str(ini)], stdout=log, stderr=subprocess.STDOUT)
     service = Live(port)
@@ -212,15 +217,17 @@ def fuzz_operation(live, path, method, operation, known, tokens):
 
 def test_fuzz_every_operation(live, registry, factory, create_server, user, other_user, db_kind):
     server = create_server(user)["id"]
+    location = factory.stored_file(user.uuid, "c/own.img")
     with session_scope(registry) as db:
         network = Network(name="mine", type="MAC_FILTERED", user_uuid=user.uuid, cidr="192.168.0.0/24")
         db.add(network)
-        image = image_registry.register(db, name="own", owner=user.uuid,
-                                        location=f"pithos://{user.uuid}/c/own.img")
+        image = image_registry.register(db, name="own", owner=user.uuid, location=location)
         db.flush()
         known = {"server_id": [server], "network_id": [network.id, "public"], "image_id": [image.id],
                  "key": ["k", "os"], "member": [other_user.uuid], "serial": [1, 2],
-                 "token_id": [user.token], "flavor_id": [1], "alias": ["x"]}
+                 "token_id": [user.token], "flavor_id": [1], "alias": ["x"],
+                 "account": [user.uuid], "container": ["c", "pithos"], "object": ["own.img"],
+                 "project_id": [1], "app_id": [1], "membership_id": [1], "slash": [""]}
     tokens = {"userToken": user.token, "serviceToken": factory.component("cyclades")}
     status, _, body = live.request("GET", "/openapi.json")
     assert status == 200

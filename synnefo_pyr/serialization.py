@@ -83,9 +83,9 @@ _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
 
 def dump_json(data):
     """UTF-8 JSON: orjson (several times the standard library's speed), or
-    the standard library for what orjson refuses (integers beyond 64 bits,
-    lone surrogates: "replace" keeps the renderer itself from failing on
-    one that slipped into a message; input with one is refused,
+    the standard library for what orjson refuses: integers beyond 64 bits,
+    and a lone surrogate that slipped into a message, "replace"d so that
+    the renderer itself never fails (input with one is refused,
     validators.py)."""
     try:
         return orjson.dumps(data, option=_JSON_OPTIONS)

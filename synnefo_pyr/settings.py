@@ -12,8 +12,8 @@ import typing
 from dataclasses import MISSING, dataclass, field, fields
 
 PREFIX = "synnefo_pyr."
-log = logging.getLogger(__name__)
 _TRUE, _FALSE = {"true", "yes", "on", "1", "t", "y"}, {"false", "no", "off", "0", "f", "n"}
+log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -70,14 +70,14 @@ class AppSettings:
     auto_migrate: bool = True
     #: Name shown for the whole cloud in ``/ui/get_services``.
     cloud_name: str = "synnefo"
+    #: Add a ``Server-Timing`` header: database time and SQL statements.
+    timing_header: bool = False
     #: The largest JSON or form body parsed, in bytes (413 beyond).
     max_body_size: int = 1048576
     #: Without a base URL, let the request's ``Host`` header decide the
     #: URLs of the catalog and of links: for development only (a client
     #: could make them point anywhere). Without either, start refuses.
     trust_host_header: bool = False
-    #: Add a ``Server-Timing`` header: database time and SQL statements.
-    timing_header: bool = False
     #: The URL root of each API, filled by the packages (``apis.add_api``).
     prefixes: dict = field(default_factory=dict, compare=False)
 
@@ -99,17 +99,17 @@ def parse_settings(settings):
         )
     if not base_url:
         log.info("No %sbase_url: the Host header of each request decides the URLs in the "
-                    "catalog and in links (%strust_host_header = true, for development only)",
-                    PREFIX, PREFIX)
+                 "catalog and in links (%strust_host_header = true, for development only)",
+                 PREFIX, PREFIX)
     if parsed.max_body_size < 1024:
         raise SettingsError(f"{PREFIX}max_body_size must be at least 1024 bytes")
     return AppSettings(
         base_url=base_url.rstrip("/") if base_url else None,
         auto_migrate=parsed.auto_migrate,
         cloud_name=parsed.cloud_name,
+        timing_header=parsed.timing_header,
         max_body_size=parsed.max_body_size,
         trust_host_header=parsed.trust_host_header,
-        timing_header=parsed.timing_header,
     )
 
 

@@ -34,8 +34,8 @@ INI = """\
 [app:main]
 use = egg:synnefo_pyr#main
 sqlalchemy.url = sqlite:///{db}
+synnefo_pyr.base_url = http://127.0.0.1:{port}
 synnefo_pyr.backend.worker = external
-synnefo_pyr.trust_host_header = true
 
 [server:main]
 use = egg:synnefo_pyr#waitress
@@ -126,10 +126,12 @@ def test_underscore_headers_reach_the_application(ini):
 def test_production_ini_takes_the_database_and_listen_address_as_variables(tmp_path):
     port = free_port()
     served = Served("production.ini", f"database_url=sqlite:///{tmp_path}/prod.sqlite",
-                    f"listen=127.0.0.1:{port}", f"base_url=http://127.0.0.1:{port}", port=port)
+                    f"listen=127.0.0.1:{port}", "base_url=https://cloud.example.org", port=port)
     try:
         status, _, body = served.request("GET", "/identity/v2.0")
         assert status == 200 and json.loads(body)["version"]["id"] == "v2.0"
+        # The base URL variable, not the Host header, makes the links.
+        assert json.loads(body)["version"]["links"][0]["href"] == "https://cloud.example.org/identity/v2.0/"
     finally:
         served.stop()
 

@@ -61,28 +61,28 @@ def membership_list(args, ctx):
 
 
 def register(add):
-    add("project-list", project_list, "List every project")
+    add("project-list", project_list, "List every project.")
 
-    p = add("project-show", project_show, "Show a project, its applications and memberships")
-    p.add_argument("id")
+    p = add("project-show", project_show, "Show a project, its applications and memberships.")
+    p.add_argument("id", metavar="ID", help="The project's id.")
 
-    for action, text in (("approve", "Approve a pending application"),
-                         ("deny", "Deny a pending application")):
+    for action, text in (("approve", "Approve a pending application."),
+                         ("deny", "Deny a pending application.")):
         p = add(f"project-{action}", _decide(action), text)
-        p.add_argument("id", metavar="APP_ID", help="the application's id")
-        p.add_argument("--reason", help="kept with the application")
+        p.add_argument("id", metavar="APP_ID", help="The application's id.")
+        p.add_argument("--reason", help="Why, kept with the application.")
 
-    for action, text in (("suspend", "Suspend an active project (members lose its grants)"),
-                         ("unsuspend", "Resume a suspended project"),
-                         ("terminate", "Terminate a project (its name is released)"),
-                         ("reinstate", "Reinstate a terminated project")):
+    for action, text in (("suspend", "Suspend an active project (its members lose its grants)."),
+                         ("unsuspend", "Resume a suspended project."),
+                         ("terminate", "Terminate a project (its name is released)."),
+                         ("reinstate", "Reinstate a terminated project.")):
         p = add(f"project-{action}", _project_action(action), text)
-        p.add_argument("id", metavar="ID", help="the project's id")
-        p.add_argument("--reason", help="kept in the project's log")
+        p.add_argument("id", metavar="ID", help="The project's id.")
+        p.add_argument("--reason", help="Why, kept in the project's log.")
 
     p = add("project-expired", project_expired,
-            "List the active or suspended projects past their end date")
-    p.add_argument("--terminate", action="store_true", help="and terminate them")
+            "List the active or suspended projects past their end date.")
+    p.add_argument("--terminate", action="store_true", help="Terminate them too.")
 
-    p = add("membership-list", membership_list, "List memberships")
-    p.add_argument("--project", metavar="ID", help="only those of this project")
+    p = add("membership-list", membership_list, "List the memberships of every project.")
+    p.add_argument("--project", metavar="ID", help="Only those of this project.")

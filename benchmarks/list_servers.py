@@ -74,7 +74,8 @@ def timed(client, url, token, repeat):
 
 
 def run(servers, repeat, db_url):
-    settings = {"sqlalchemy.url": db_url, "synnefo_pyr.backend.worker": "external"}
+    settings = {"sqlalchemy.url": db_url, "synnefo_pyr.backend.worker": "external",
+                "synnefo_pyr.base_url": "http://bench.example.org"}
     app = main({}, **settings)
     client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "bench.example.org"})
     owner, token, flavor_id, network_id, image_id = setup(app.registry)

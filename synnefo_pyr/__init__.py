@@ -4,6 +4,7 @@ from pyramid.exceptions import ConfigurationExecutionError
 from pyramid.tweens import EXCVIEW
 
 from synnefo_pyr.settings import SettingsError
+from synnefo_pyr.wsgi_guard import InputGuard
 
 #: pserve variables (``pserve production.ini database_url=...``) that stand
 #: in for settings the ini file leaves out.
@@ -69,4 +70,5 @@ def _make_app(global_config, settings):
         config.include(".network")  # network settings and quota (their API is compute's, for now)
         config.include(".compute")  # /compute/v2.0
         config.include(".images")  # /image/v1.0
-    return config.make_wsgi_app()
+    # Paths and queries that are no text are refused before WebOb reads them.
+    return InputGuard(config.make_wsgi_app())

@@ -72,7 +72,7 @@ def fault_response(request, fault):
             f"<message>{_xml_text(fault.message)}</message>"
             f"<details>{_xml_text(fault.details)}</details>"
             f"</{fault.name}>"
-        ).encode("utf-8")
+        ).encode("utf-8", "replace")
     else:
         payload = {"code": fault.code, "message": fault.message, "details": fault.details}
         payload.update(fault.data)

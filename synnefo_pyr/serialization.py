@@ -83,11 +83,14 @@ _JSON_OPTIONS = orjson.OPT_NON_STR_KEYS
 
 def dump_json(data):
     """UTF-8 JSON: orjson (several times the standard library's speed), or
-    the standard library for what orjson refuses (integers beyond 64 bits)."""
+    the standard library for what orjson refuses: integers beyond 64 bits,
+    and a lone surrogate that slipped into a message, "replace"d so that
+    the renderer itself never fails (input with one is refused,
+    validators.py)."""
     try:
         return orjson.dumps(data, option=_JSON_OPTIONS)
     except TypeError:
-        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
 # --- XML -------------------------------------------------------------------
@@ -182,4 +185,4 @@ def dump_xml(data, namespace=IDENTITY_NS):
     if inner[end - 1] == "/":
         end -= 1
     inner = inner[:end] + declarations + inner[end:]
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + inner).encode("utf-8")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + inner).encode("utf-8", "replace")

@@ -5,6 +5,7 @@ dataclass with ``parse_section`` when it is included, and keeps it on the
 registry: a typo or a bad value fails at start, in one line naming the key,
 and nothing parses settings on a request.
 """
+import logging
 import os
 import types
 import typing
@@ -12,6 +13,7 @@ from dataclasses import MISSING, dataclass, field, fields
 
 PREFIX = "synnefo_pyr."
 _TRUE, _FALSE = {"true", "yes", "on", "1", "t", "y"}, {"false", "no", "off", "0", "f", "n"}
+log = logging.getLogger(__name__)
 
 
 class SettingsError(ValueError):
@@ -70,6 +72,12 @@ class AppSettings:
     cloud_name: str = "synnefo"
     #: Add a ``Server-Timing`` header: database time and SQL statements.
     timing_header: bool = False
+    #: The largest JSON or form body parsed, in bytes (413 beyond).
+    max_body_size: int = 1048576
+    #: Without a base URL, let the request's ``Host`` header decide the
+    #: URLs of the catalog and of links: for development only (a client
+    #: could make them point anywhere). Without either, start refuses.
+    trust_host_header: bool = False
     #: The URL root of each API, filled by the packages (``apis.add_api``).
     prefixes: dict = field(default_factory=dict, compare=False)
 
@@ -83,11 +91,25 @@ def parse_settings(settings):
     parsed = parse_section(settings, PREFIX, AppSettings)
     # Like the database URL, the public URL may come from the environment.
     base_url = parsed.base_url or os.environ.get("SYNNEFO_BASE_URL") or None
+    if not base_url and not parsed.trust_host_header:
+        raise SettingsError(
+            f"{PREFIX}base_url is required (or $SYNNEFO_BASE_URL, or the base_url variable): "
+            f"the public URL of the service, e.g. https://cloud.example.org; for development "
+            f"only, {PREFIX}trust_host_header = true uses the request's Host header instead"
+        )
+    if not base_url:
+        log.warning("No %sbase_url: the Host header of each request decides the URLs in the "
+                    "catalog and in links (%strust_host_header = true, for development only)",
+                    PREFIX, PREFIX)
+    if parsed.max_body_size < 1024:
+        raise SettingsError(f"{PREFIX}max_body_size must be at least 1024 bytes")
     return AppSettings(
         base_url=base_url.rstrip("/") if base_url else None,
         auto_migrate=parsed.auto_migrate,
         cloud_name=parsed.cloud_name,
         timing_header=parsed.timing_header,
+        max_body_size=parsed.max_body_size,
+        trust_host_header=parsed.trust_host_header,
     )
 
 

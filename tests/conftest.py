@@ -83,6 +83,8 @@ def base_settings(db_url):
         "sqlalchemy.url": db_url,
         "synnefo_pyr.auto_migrate": "true",
         "synnefo_pyr.feedback.sink": "log",
+        # Links follow the Host header the tests send (development mode).
+        "synnefo_pyr.trust_host_header": "true",
         "retry.attempts": "3",
         # Deactivations and expiries take effect at once (the token cache's
         # own tests turn it on).

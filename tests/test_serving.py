@@ -34,6 +34,7 @@ INI = """\
 [app:main]
 use = egg:synnefo_pyr#main
 sqlalchemy.url = sqlite:///{db}
+synnefo_pyr.base_url = http://127.0.0.1:{port}
 synnefo_pyr.backend.worker = external
 
 [server:main]
@@ -125,10 +126,12 @@ def test_underscore_headers_reach_the_application(ini):
 def test_production_ini_takes_the_database_and_listen_address_as_variables(tmp_path):
     port = free_port()
     served = Served("production.ini", f"database_url=sqlite:///{tmp_path}/prod.sqlite",
-                    f"listen=127.0.0.1:{port}", port=port)
+                    f"listen=127.0.0.1:{port}", "base_url=https://cloud.example.org", port=port)
     try:
         status, _, body = served.request("GET", "/identity/v2.0")
         assert status == 200 and json.loads(body)["version"]["id"] == "v2.0"
+        # The base URL variable, not the Host header, makes the links.
+        assert json.loads(body)["version"]["links"][0]["href"] == "https://cloud.example.org/identity/v2.0/"
     finally:
         served.stop()
 
@@ -146,7 +149,7 @@ def test_the_listen_address_defaults_to_the_loopback():
     ("snf-pyr-worker", "production.ini", "--once"),
 ])
 def test_no_database_url_is_a_one_line_error(argv):
-    proc = run(*argv)
+    proc = run(*argv, env=dict(ENV, SYNNEFO_BASE_URL="https://cloud.example.org"))
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert lines[-1].startswith("Error: No database"), proc.stderr
@@ -155,7 +158,8 @@ def test_no_database_url_is_a_one_line_error(argv):
 
 def test_manage_into_head_exits_quietly(ini, tmp_path):
     # More output than a pipe holds, so that the writer meets the closed pipe.
-    app = main({}, **{"sqlalchemy.url": f"sqlite:///{tmp_path}/serve.sqlite"})
+    app = main({}, **{"sqlalchemy.url": f"sqlite:///{tmp_path}/serve.sqlite",
+                      "synnefo_pyr.trust_host_header": "true"})
     with session_scope(app.registry) as db:
         for n in range(600):
             accounts.create_user(db, f"user{n}@example.org", "User", str(n))

@@ -20,6 +20,12 @@ from synnefo_pyr.network import services as networks
 from synnefo_pyr.orm import utcnow
 
 
+#: Metadata of one server: at most this many items, values at most this
+#: many characters (keys: 255, the column).
+MAX_METADATA_ITEMS = 128
+MAX_METADATA_VALUE = 1024
+
+
 @dataclass(frozen=True)
 class ServerRequest:
     """What a new server is made of (the compute guide's Create Server)."""
@@ -274,6 +280,9 @@ def set_metadata(server, items):
     lifecycle.lock_server(server)
     lifecycle.check_not_suspended(server)
     existing = {m.key: m for m in server.metadata_items}
+    if len(set(existing) | set(items)) > MAX_METADATA_ITEMS:
+        raise errors.LimitExceeded("Maximum number of metadata exceeded",
+                                   f"At most {MAX_METADATA_ITEMS} items per server")
     for key, value in items.items():
         if key in existing:
             existing[key].value = value

@@ -1,4 +1,5 @@
 """Users, tokens and components: the identity rules, independent of HTTP."""
+import functools
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -198,11 +199,19 @@ def find_user(dbsession, uuid_or_email):
     return user
 
 
+#: What an unknown user's (or a user without a password's) password is
+#: checked against, so that both cost one PBKDF2 like a known user's:
+#: the answer's timing does not tell who has an account.
+@functools.cache
+def _nobody_hash():
+    return hash_password(new_token())
+
+
 def user_with_password(dbsession, username, password):
     user = find_user(dbsession, username)
-    if user is not None and check_password(password, user.password_hash):
-        return user
-    return None
+    known = user is not None and user.password_hash is not None
+    matches = check_password(password or "-", user.password_hash if known else _nobody_hash())
+    return user if matches and known and password else None
 
 
 def create_component(dbsession, name, base_url, ui_url=None):

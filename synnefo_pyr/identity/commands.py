@@ -25,6 +25,34 @@ def user_dict(user):
     }
 
 
+#: The longest lifetime a token can be given by hand (a year, in seconds).
+MAX_TOKEN_TTL = 365 * 24 * 3600
+
+
+def _lifetime(seconds, option, past=False):
+    """A token lifetime given on the command line: 1 second to a year
+    (``past``: re-dating existing tokens, where zero or less expires them
+    now, as far back as a year)."""
+    low = -MAX_TOKEN_TTL if past else 1
+    if not low <= seconds <= MAX_TOKEN_TTL:
+        raise errors.Invalid(f"{option} must be between {low} and {MAX_TOKEN_TTL} seconds, not {seconds}")
+    return seconds
+
+
+def _scope(scope):
+    """An access token's scope: an absolute path naming something below the
+    root (``/compute/v2.0/servers/1``). Empty, blank or root scopes
+    (``""``, ``/``, ``//``) would reach everything, as an authentication
+    token does, and are refused."""
+    scope = scope.strip()
+    if not scope.startswith("/") or not scope.strip("/"):
+        raise errors.Invalid(f"--scope must be a path below the root, such as /compute/v2.0/servers/1,"
+                             f" not {scope!r}")
+    if any(segment in (".", "..") for segment in scope.split("/")):
+        raise errors.Invalid(f"--scope must not hold '.' or '..' segments: {scope!r}")
+    return scope
+
+
 def _get_user(ctx, uuid):
     user = accounts.find_user(ctx.dbsession, uuid)
     if user is None:
@@ -63,7 +91,9 @@ def user_modify(args, ctx):
     if args.password:
         user.password_hash = hash_password(args.password)
     if args.renew_token or args.token_expires_in is not None:
-        ttl = args.token_expires_in if args.token_expires_in is not None else ctx.registry.identity_settings.token_ttl
+        ttl = ctx.registry.identity_settings.token_ttl
+        if args.token_expires_in is not None:
+            ttl = _lifetime(args.token_expires_in, "--token-expires-in", past=not args.renew_token)
         if args.renew_token:
             clear, token = accounts.issue_token(ctx.dbsession, user, ttl)
             result.update(token=clear, token_expires=isoformat(token.expires_at))
@@ -95,8 +125,9 @@ def component_list(args, ctx):
 
 
 def token_create(args, ctx):
+    scope, ttl = _scope(args.scope), _lifetime(args.expires_in, "--expires-in")
     user = _get_user(ctx, args.user)
-    clear, token = accounts.issue_token(ctx.dbsession, user, args.expires_in, scope=args.scope)
+    clear, token = accounts.issue_token(ctx.dbsession, user, ttl, scope=scope)
     return {"token": clear, "user": user.uuid, "scope": token.scope, "expires": isoformat(token.expires_at)}
 
 

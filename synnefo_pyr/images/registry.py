@@ -12,18 +12,18 @@ image per location is the partial unique index ``uq_images_live_location``;
 a registration that loses the race to a concurrent one of the same file
 finds the winner's image and treats it as already registered.
 """
+import functools
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import lazyload
 
 from synnefo_pyr import errors
 from synnefo_pyr.db import lock_row
 
 from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
-from synnefo_pyr.orm import utcnow
+from synnefo_pyr.orm import UTCDateTime, utcnow
 
 #: The guide's "Disk format" table, the values marked for Image.
 DISK_FORMATS = ("diskdump", "extdump", "ntfsdump")
@@ -48,6 +48,13 @@ _LOCATION = re.compile(r"^pithos://([^/]+)/([^/]+)/(.+)$")
 MAX_LOCATION = 1024
 MAX_SIZE = 2**63 - 1  # BIGINT
 MAX_UUID = 36
+#: Properties of one image: at most this many, values at most this many
+#: characters. Names (1-255 characters, quoted in the
+#: ``X-Image-Meta-Property-<name>`` headers) and values carry no control
+#: characters: a CR or LF would end the header they travel in.
+MAX_PROPERTIES = 128
+MAX_PROPERTY_VALUE = 1024
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -58,10 +65,15 @@ class Location:
 
 
 def parse_location(url):
-    """Split a ``pithos://account/container/path`` URL (K7)."""
+    """Split a ``pithos://account/container/path`` URL (K7). Segments that
+    are empty, ``.`` or ``..`` are refused: ``pithos://<me>/c/../../<other>/x``
+    would name another account's file while looking like one of mine."""
     match = _LOCATION.match(url or "")
     if match is None or len(url) > MAX_LOCATION:
         raise errors.Invalid(f"Invalid location '{url}'")
+    segments = url[len("pithos://"):].split("/")
+    if any(segment in ("", ".", "..") for segment in segments):
+        raise errors.Invalid(f"Invalid location '{url}'", "no empty, '.' or '..' segments")
     return Location(*match.groups())
 
 
@@ -100,19 +112,21 @@ def _check_size(size):
 def _check_properties(properties):
     properties = dict(properties or {})
     for key, value in properties.items():
-        if not isinstance(key, str) or not key or len(key) > 255:
-            raise errors.Invalid(f"Invalid property name '{key}'")
-        if not isinstance(value, str):
-            raise errors.Invalid(f"Invalid value of property '{key}'")
+        if not isinstance(key, str) or not key or len(key) > 255 or _CONTROL.search(key):
+            raise errors.Invalid(f"Invalid property name '{key}'",
+                                 "1-255 characters, without control characters")
+        if not isinstance(value, str) or len(value) > MAX_PROPERTY_VALUE or _CONTROL.search(value):
+            raise errors.Invalid(f"Invalid value of property '{key}'",
+                                 f"A string of at most {MAX_PROPERTY_VALUE} characters, "
+                                 "without control characters")
+    _check_property_count(properties)
     return properties
 
 
-def _visible_to(user_uuid):
-    """The SQL condition "``user_uuid`` may read this image"."""
-    is_member = exists().where(
-        and_(ImageMember.image_id == Image.id, ImageMember.member_uuid == user_uuid)
-    )
-    return or_(Image.owner == user_uuid, Image.is_public.is_(True), is_member)
+def _check_property_count(properties):
+    if len(properties) > MAX_PROPERTIES:
+        raise errors.LimitExceeded("Maximum number of metadata exceeded",
+                                   f"At most {MAX_PROPERTIES} properties per image")
 
 
 def can_read(image, user_uuid):
@@ -148,37 +162,98 @@ class ListFilters:
     size_max: int | None = None
 
 
+@dataclass(frozen=True)
+class ImageView:
+    """An image as the listings show it (the attributes of ``Image`` they read)."""
+
+    id: str
+    name: str
+    owner: str
+    location: str
+    size: int
+    checksum: str
+    disk_format: str
+    container_format: str
+    status: str
+    is_public: bool
+    created_at: object
+    updated_at: object
+    deleted_at: object
+    properties: dict
+
+    @property
+    def deleted(self):
+        return self.deleted_at is not None
+
+
+_IMAGES = Image.__table__
+_PROPERTIES = ImageProperty.__table__
+_MEMBERS = ImageMember.__table__
+#: ``ListFilters`` field -> the condition it adds, on a bound parameter of its name.
+_FILTERS = {
+    "name": lambda: _IMAGES.c.name == bindparam("name"),
+    "container_format": lambda: _IMAGES.c.container_format == bindparam("container_format"),
+    "disk_format": lambda: _IMAGES.c.disk_format == bindparam("disk_format"),
+    "status": lambda: _IMAGES.c.status == bindparam("status"),
+    "size_min": lambda: _IMAGES.c.size >= bindparam("size_min"),
+    "size_max": lambda: _IMAGES.c.size <= bindparam("size_max"),
+}
+
+
+@functools.lru_cache(maxsize=256)
+def _listing(sort_key, sort_dir, include_deleted, since, filters):
+    """The listing statement of one shape (which filters, which order),
+    built once: every value is a bound parameter (``user``, ``since`` and
+    the filters'), so a request only binds them."""
+    user = bindparam("user")
+    is_member = exists().where(and_(_MEMBERS.c.image_id == _IMAGES.c.id, _MEMBERS.c.member_uuid == user))
+    query = select(*(_IMAGES.c[name] for name in _VIEW_FIELDS)).where(
+        or_(_IMAGES.c.owner == user, _IMAGES.c.is_public.is_(True), is_member)
+    )
+    if not include_deleted:
+        query = query.where(_IMAGES.c.deleted_at.is_(None))
+    if since:
+        query = query.where(_IMAGES.c.updated_at >= bindparam("since", type_=UTCDateTime()))
+    for name in filters:
+        query = query.where(_FILTERS[name]())
+    column = _IMAGES.c[sort_key]
+    order = column.asc() if sort_dir == "asc" else column.desc()
+    tie = _IMAGES.c.id.asc() if sort_dir == "asc" else _IMAGES.c.id.desc()
+    return query.order_by(order, tie) if sort_key != "id" else query.order_by(order)
+
+
+_PROPERTIES_OF = (
+    select(_PROPERTIES.c.image_id, _PROPERTIES.c.key, _PROPERTIES.c.value)
+    .where(_PROPERTIES.c.image_id.in_(bindparam("ids", expanding=True)))
+    .order_by(_PROPERTIES.c.key)
+)
+_VIEW_FIELDS = ("id", "name", "owner", "location", "size", "checksum", "disk_format",
+                "container_format", "status", "is_public", "created_at", "updated_at", "deleted_at")
+
+
 def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
                  sort_dir="desc", since=None, include_deleted=False):
     """The images ``user_uuid`` may read, filtered and sorted (ties broken
-    by id so that pages and repeated calls agree)."""
+    by id so that pages and repeated calls agree), as ``ImageView``s: the
+    listings are hot paths, so two Core statements built once per shape
+    (the images, then their properties) and no ORM objects; members are
+    never shown, never read."""
     _check_choice(sort_key, SORT_KEYS, "sort_key")
     _check_choice(sort_dir, SORT_DIRS, "sort_dir")
-    # Listings show properties, never members: don't load them.
-    query = select(Image).where(_visible_to(user_uuid)).options(lazyload(Image.member_items))
-    if not include_deleted:
-        query = query.where(Image.deleted_at.is_(None))
-    if since is not None:
-        query = query.where(Image.updated_at >= since)
     f = filters or ListFilters()
-    if f.name is not None:
-        query = query.where(Image.name == f.name)
-    if f.container_format is not None:
-        query = query.where(Image.container_format == f.container_format)
-    if f.disk_format is not None:
-        query = query.where(Image.disk_format == f.disk_format)
-    if f.status is not None:
-        wanted = STATUS_SYNONYMS.get(f.status.upper(), f.status.upper())
-        query = query.where(Image.status == wanted)
-    if f.size_min is not None:
-        query = query.where(Image.size >= f.size_min)
-    if f.size_max is not None:
-        query = query.where(Image.size <= f.size_max)
-    column = getattr(Image, sort_key)
-    order = column.asc() if sort_dir == "asc" else column.desc()
-    tie = Image.id.asc() if sort_dir == "asc" else Image.id.desc()
-    query = query.order_by(order, tie) if sort_key != "id" else query.order_by(order)
-    return list(dbsession.scalars(query))
+    values = {name: getattr(f, name) for name in _FILTERS if getattr(f, name) is not None}
+    if "status" in values:
+        wanted = values["status"].upper()
+        values["status"] = STATUS_SYNONYMS.get(wanted, wanted)
+    query = _listing(sort_key, sort_dir, include_deleted, since is not None, tuple(sorted(values)))
+    connection = dbsession.connection()
+    found = [ImageView(*row, properties={})
+             for row in connection.execute(query, dict(values, user=user_uuid, since=since))]
+    if found:
+        by_id = {image.id: image for image in found}
+        for image_id, key, value in connection.execute(_PROPERTIES_OF, {"ids": list(by_id)}):
+            by_id[image_id].properties[key] = value
+    return found
 
 
 def find_live_by_location(dbsession, location):
@@ -281,7 +356,9 @@ def touch(image):
 
 def update(image, *, name=None, disk_format=None, container_format=None, status=None,
            public=None, owner=None, size=None, checksum=None):
-    """Change the given fields; ``None`` leaves a field as it is."""
+    """Change the given fields; ``None`` leaves a field as it is. The owner
+    never changes (an image handed to somebody, or to ``nobody``, would
+    leave its owner's reach): ``owner`` may only name the owner."""
     lock_image(image)
     if name is not None:
         image.name = _check_name(name)
@@ -293,10 +370,8 @@ def update(image, *, name=None, disk_format=None, container_format=None, status=
         image.status = normalize_status(status)
     if public is not None:
         image.is_public = bool(public)
-    if owner is not None:
-        if not owner.strip() or len(owner) > MAX_UUID:
-            raise errors.Invalid(f"Invalid owner '{owner}'")
-        image.owner = owner
+    if owner is not None and owner != image.owner:
+        raise errors.Invalid("The owner of an image cannot change")
     if size is not None:
         image.size = _check_size(size)
     if checksum is not None:
@@ -318,6 +393,7 @@ def merge_properties(image, properties):
     """Set the given properties, keep the others."""
     properties = _check_properties(properties)
     lock_image(image)
+    _check_property_count(set(image.property_items) | set(properties))
     for key, value in properties.items():
         item = image.property_items.get(key)
         if item is None:

@@ -42,7 +42,7 @@ from synnefo_pyr.orm import utcnow
 from synnefo_pyr.quotas import limits
 from synnefo_pyr.quotas.models import Commission, Provision, QuotaHolding
 from synnefo_pyr.quotas.registry import (
-    QUANTITY_MAX, QUANTITY_MIN, display_name, list_resources, resources_by_name,
+    QUANTITY_MAX, QUANTITY_MIN, display_name, implements, list_resources, resources_by_name,
 )
 
 SYSTEM = "system"
@@ -149,16 +149,18 @@ def _known_holders(dbsession, holders):
     return set(dbsession.scalars(select(User.uuid).where(User.uuid.in_(set(holders)))))
 
 
-def _prepare(dbsession, provisions):
-    """Check the provisions name real holders and resources; lock (and
-    create if need be) their holdings. Returns ``[(provision, resource,
-    holding)]`` in the order of ``provisions``."""
+def _prepare(dbsession, provisions, client=""):
+    """Check the provisions name real holders and resources (a component's
+    own resources only, those it sees in ``/service_quotas``: another
+    service's resource does not exist for it); lock (and create if need
+    be) their holdings. Returns ``[(provision, resource, holding)]`` in the
+    order of ``provisions``. ``client`` "" is an in-process caller."""
     resources = resources_by_name(dbsession, [p.resource for p in provisions])
     holders = _known_holders(dbsession, [p.holder for p in provisions])
     keyed = {}
     for p in provisions:
         resource = resources.get(p.resource)
-        if resource is None:
+        if resource is None or (client and not implements(client, resource)):
             raise _no_holding(p, f"Resource '{p.resource}' does not exist")
         if p.holder not in holders:
             raise _no_holding(p, f"Holder '{p.holder}' does not exist")
@@ -197,7 +199,7 @@ def issue(dbsession, client, provisions, *, name="", force=False):
     freed must never fail; a usage below zero then shows the accounting
     error instead of hiding it)."""
     provisions = [ProvisionSpec(*p) for p in provisions]
-    prepared = _prepare(dbsession, provisions)
+    prepared = _prepare(dbsession, provisions, client)
     # Check everything before touching anything: a caller that catches the
     # fault must not be left with half a commission applied.
     for p, resource, holding in prepared:

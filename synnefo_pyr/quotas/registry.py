@@ -121,13 +121,15 @@ def list_resources(dbsession, api_visible_only=False):
     return list(dbsession.scalars(query))
 
 
+def implements(component_name, resource):
+    """Whether ``resource`` is one of the component's (module docstring):
+    the one rule for what it sees in ``/service_quotas`` and may commission."""
+    return resource.service == component_name or resource.service.startswith(component_name + "_")
+
+
 def component_resources(dbsession, component_name):
-    """The resources a component implements (module docstring)."""
-    return [
-        resource for resource in list_resources(dbsession)
-        if resource.service == component_name
-        or resource.service.startswith(component_name + "_")
-    ]
+    """The resources a component implements."""
+    return [resource for resource in list_resources(dbsession) if implements(component_name, resource)]
 
 
 def resources_by_name(dbsession, names):

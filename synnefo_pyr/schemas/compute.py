@@ -23,7 +23,7 @@ import binascii
 from datetime import timedelta
 
 from synnefo_pyr import faults
-from synnefo_pyr.compute.servers import ServerRequest
+from synnefo_pyr.compute.servers import MAX_METADATA_ITEMS, MAX_METADATA_VALUE, ServerRequest
 from synnefo_pyr.db import db_id
 from synnefo_pyr.orm import utcnow
 from synnefo_pyr.serialization import parse_isoformat
@@ -58,11 +58,20 @@ def parse_flavor_ref(ref):
 
 
 def parse_metadata(metadata, message="Malformed metadata"):
+    """Keys of 1-255 characters, string values of at most 1024, at most 128
+    items (more: 413 overLimit, the guide's "Maximum number of metadata
+    exceeded")."""
     if not isinstance(metadata, dict):
         raise faults.BadRequest(message)
     for key, value in metadata.items():
-        if not key or len(key) > MAX_METADATA_KEY or not isinstance(value, str):
-            raise faults.BadRequest(message, "Keys are 1-255 characters, values strings")
+        if not key or len(key) > MAX_METADATA_KEY or not isinstance(value, str) \
+                or len(value) > MAX_METADATA_VALUE:
+            raise faults.BadRequest(
+                message, f"Keys are 1-{MAX_METADATA_KEY} characters, values strings of at most "
+                         f"{MAX_METADATA_VALUE}")
+    if len(metadata) > MAX_METADATA_ITEMS:
+        raise faults.OverLimit("Maximum number of metadata exceeded",
+                               f"At most {MAX_METADATA_ITEMS} items")
     return dict(metadata)
 
 

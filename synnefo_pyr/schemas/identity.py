@@ -13,7 +13,7 @@ Anything else (no ``auth``, neither form, half a credential) is a 400
 from dataclasses import dataclass
 
 from synnefo_pyr import faults
-from synnefo_pyr.schemas.validators import parse_json_body
+from synnefo_pyr.schemas.validators import bad_text, check_body_size, parse_json_body
 
 MALFORMED = "Malformed request"
 
@@ -56,3 +56,25 @@ def authenticate_body(request, **kwargs):
         request.validated["auth"] = None
         return
     request.validated["auth"] = AuthenticateRequest.from_body(parse_json_body(request))
+
+
+#: Feedback (C7): the longest message and data accepted, in characters.
+MAX_FEEDBACK = 10000
+
+
+def feedback_form(request, **kwargs):
+    """``feedback_msg`` and ``feedback_data`` of the form post: bounded in
+    size, UTF-8 text that keeps the text rule; otherwise 400 "Invalid
+    data" (C7's refusal), 413 for a body beyond the limit."""
+    check_body_size(request)
+    try:
+        form = request.POST
+        message, data = form.get("feedback_msg", ""), form.get("feedback_data", "")
+    except (UnicodeDecodeError, ValueError):
+        raise faults.BadRequest("Invalid data", "The form is not UTF-8 text") from None
+    for name, value in (("feedback_msg", message), ("feedback_data", data)):
+        if not isinstance(value, str) or bad_text(value):
+            raise faults.BadRequest("Invalid data", f"{name} holds control characters")
+        if len(value) > MAX_FEEDBACK:
+            raise faults.BadRequest("Invalid data", f"{name} is at most {MAX_FEEDBACK} characters")
+    request.validated["feedback"] = (message, data)

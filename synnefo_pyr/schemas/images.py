@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from synnefo_pyr import errors, faults
 from synnefo_pyr.images import registry as image_registry
+from synnefo_pyr.schemas.validators import bad_text
 
 # --- image service: list parameters (guide: List Available Images) --------
 
@@ -98,6 +99,9 @@ def image_meta(environ, allowed):
         if not key.startswith(_ENVIRON_PREFIX):
             continue
         suffix = key[len(_ENVIRON_PREFIX):]
+        if bad_text(_text(value)):
+            raise faults.BadRequest("Illegal header value",
+                                    f"{_header_name(suffix)} holds control characters")
         if suffix.startswith(_PROPERTY_PREFIX) and len(suffix) > len(_PROPERTY_PREFIX):
             meta.properties[suffix[len(_PROPERTY_PREFIX):].lower()] = _text(value)
             continue
@@ -178,9 +182,15 @@ def registration(meta, caller_uuid):
     return kwargs
 
 
-def update(meta):
-    """The keyword arguments of ``image_registry.update`` from a PUT."""
+def update(meta, owner):
+    """The keyword arguments of ``image_registry.update`` from a PUT by
+    ``owner`` (the image's owner: only the owner writes). An image never
+    changes hands: ``X-Image-Meta-Owner`` naming anybody else is 400
+    (sending the owner itself changes nothing)."""
     fields = dict(meta.fields)
+    if "owner" in fields:
+        if fields.pop("owner") != owner:
+            raise faults.BadRequest("Illegal header value", "The owner of an image cannot change")
     _format(fields, "disk_format", image_registry.DISK_FORMATS, "X-Image-Meta-Disk-Format")
     _format(fields, "container_format", image_registry.CONTAINER_FORMATS, "X-Image-Meta-Container-Format")
     if "status" in fields:
@@ -257,7 +267,7 @@ def registration_headers(request, **kwargs):
 def update_headers(request, **kwargs):
     """``(fields, properties)`` of a PUT."""
     meta = image_meta(request.environ, UPDATE_FIELDS)
-    request.validated["update"] = (update(meta), meta.properties)
+    request.validated["update"] = (update(meta, request.context.image.owner), meta.properties)
 
 
 def memberships_body(request, **kwargs):

@@ -39,6 +39,7 @@ use = egg:synnefo_pyr#main
 sqlalchemy.url = {db_url}
 retry.attempts = 3
 synnefo_pyr.auto_migrate = true
+synnefo_pyr.base_url = http://127.0.0.1:{port}
 synnefo_pyr.feedback.sink = log
 synnefo_pyr.backend.driver = simulated
 synnefo_pyr.backend.worker = inprocess

@@ -46,7 +46,10 @@ def detail_dict(img):
 
 def _header_value(value):
     # Header values are latin-1 on the WSGI side: send UTF-8 bytes through.
-    return str(value).encode("utf-8").decode("latin-1")
+    # Control characters (a CR or LF stored before they were refused)
+    # would end the header: each becomes a space.
+    text = "".join(" " if ord(c) < 32 or ord(c) == 127 else c for c in str(value))
+    return text.encode("utf-8").decode("latin-1")
 
 
 def set_meta_headers(response, img):

@@ -64,7 +64,7 @@ def register(add):
     add("project-list", project_list, "List every project.")
 
     p = add("project-show", project_show, "Show a project, its applications and memberships.")
-    p.add_argument("id", help="The project's id.")
+    p.add_argument("id", metavar="ID", help="The project's id.")
 
     for action, text in (("approve", "Approve a pending application."),
                          ("deny", "Deny a pending application.")):
@@ -72,7 +72,7 @@ def register(add):
         p.add_argument("id", metavar="APP_ID", help="The application's id.")
         p.add_argument("--reason", help="Why, kept with the application.")
 
-    for action, text in (("suspend", "Suspend an active project (members lose its grants)."),
+    for action, text in (("suspend", "Suspend an active project (its members lose its grants)."),
                          ("unsuspend", "Resume a suspended project."),
                          ("terminate", "Terminate a project (its name is released)."),
                          ("reinstate", "Reinstate a terminated project.")):
@@ -82,7 +82,7 @@ def register(add):
 
     p = add("project-expired", project_expired,
             "List the active or suspended projects past their end date.")
-    p.add_argument("--terminate", action="store_true", help="Terminate them as well.")
+    p.add_argument("--terminate", action="store_true", help="Terminate them too.")
 
-    p = add("membership-list", membership_list, "List memberships.")
+    p = add("membership-list", membership_list, "List the memberships of every project.")
     p.add_argument("--project", metavar="ID", help="Only those of this project.")

@@ -10,7 +10,6 @@ Bodies:
   ``body`` query parameter, else none; parsed whatever the Content-Type
   (``filter_body``).
 """
-import json
 import re
 from datetime import datetime, timedelta, timezone
 
@@ -19,7 +18,7 @@ from synnefo_pyr.projects.applications import ApplicationSpec, find_active_user
 from synnefo_pyr.projects.models import HOMEPAGE_MAX_LENGTH, NAME_MAX_LENGTH, OVERALL_STATES, POLICIES
 from synnefo_pyr.projects.details import ProjectFilters
 from synnefo_pyr.quotas.registry import QUANTITY_MAX
-from synnefo_pyr.schemas.validators import json_object
+from synnefo_pyr.schemas.validators import BadJSON, check_body_size, json_object, loads
 
 MALFORMED = "Malformed request"
 
@@ -40,20 +39,22 @@ def post_body(request, **kwargs):
 
 
 def filter_body(request, **kwargs):
-    """P6: the GET body, else ``?body=``, else nothing."""
+    """P6: the GET body, else ``?body=``, else nothing; JSON under the same
+    rules as every body (size, nesting, text)."""
+    check_body_size(request)
     raw = request.body or request.GET.get("body") or ""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise _bad("Request body should be in json format.")
+            raise _bad("Request body should be in json format.") from None
     if not raw.strip():
         request.validated["body"] = {}
         return
     try:
-        body = json.loads(raw)
-    except ValueError:
-        raise _bad("Request body should be in json format.")
+        body = loads(raw)
+    except BadJSON as exc:
+        raise _bad("Request body should be in json format.", exc.details) from None
     if not isinstance(body, dict):
         raise _bad(MALFORMED, "The filter must be a JSON object")
     request.validated["body"] = body

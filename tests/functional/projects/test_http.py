@@ -157,3 +157,29 @@ def test_bad_filter_bodies_are_400(api, user):
                      "Request body should be in json format.")
         assert_fault(api.get(path, user, body="[1]", status=400), "badRequest", 400,
                      "Malformed request")
+
+
+def test_filter_bodies_follow_the_rules_of_every_body(api, user):
+    deep = "[" * 100000 + "]" * 100000
+    for path in ("/projects", "/projects/apps", "/projects/memberships"):
+        assert_fault(api.get(path, user, body='{"filter": {"name": "\\u0000"}}', status=400),
+                     "badRequest", 400, "Request body should be in json format.")
+        assert_fault(api.get(path, user, body=deep, status=400), "badRequest", 400)
+        assert_fault(api.get(path, user, body=b"\xff\xfe", status=400), "badRequest", 400)
+        big = '{"filter": {"name": "%s"}}' % ("x" * (2 ** 21))
+        assert_fault(api.get(path, user, body=big, status=413), "requestEntityTooLarge", 413)
+
+
+def test_hostile_post_bodies_are_400_and_write_nothing(api, user, admin):
+    """The bodies the integrity suite sends everywhere (too deep, bogus
+    charset, NUL, lone surrogates), on every POST of the project API."""
+    from tests.functional.integrity.test_hostile_input import HOSTILE_BODIES
+
+    project_id, _ = api.active_project(user, admin)
+    before = api.get("/projects", admin).json
+    for body, content_type in HOSTILE_BODIES.values():
+        for path in [p.replace("/1", f"/{project_id}") for p in POSTS]:
+            res = api.post(path, user, raw=body.encode("utf-8"), headers={"Content-Type": content_type},
+                           status=400)
+            assert_fault(res, "badRequest", 400, "Invalid JSON data")
+    assert api.get("/projects", admin).json == before

@@ -21,6 +21,8 @@ tests_require = [
     "WebTest>=3.0,<4",
     "pytest>=8",
     "ruff>=0.5",
+    # The property-based fuzzer of tests/functional/integrity/test_fuzz.py.
+    "hypothesis>=6.100,<7",
 ]
 
 setup(

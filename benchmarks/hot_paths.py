@@ -21,6 +21,7 @@ latency) and its SQL statement count (``Server-Timing``); ``--worker-scaling``
 measures the flavors call with 1 and 2 workers.
 """
 import argparse
+import io
 import os
 import re
 import shutil
@@ -41,6 +42,7 @@ SERVICE_INI = """\
 use = egg:synnefo_pyr#main
 sqlalchemy.url = {db_url}
 synnefo_pyr.base_url = http://127.0.0.1:{port}
+synnefo_pyr.storage.block_dir = {block_dir}
 synnefo_pyr.backend.worker = external
 synnefo_pyr.backend.driver.build_seconds = 0
 synnefo_pyr.backend.driver.action_seconds = 0
@@ -142,7 +144,7 @@ def _latency(out, percentile):
 # --- seeding -----------------------------------------------------------------
 
 
-def seed(db_url, port, servers):
+def seed(db_url, port, servers, block_dir):
     """A user (token), a flavor, two images, the public network and
     ``servers`` ACTIVE servers, created through the API as users would."""
     import webtest
@@ -154,9 +156,11 @@ def seed(db_url, port, servers):
     from synnefo_pyr.identity import accounts
     from synnefo_pyr.images import registry as images
     from synnefo_pyr.network import subnets
+    from synnefo_pyr.storage import files
 
-    settings = dict(line.split(" = ", 1) for line in SERVICE_INI.format(db_url=db_url, port=port)
-                    .split("[loggers]")[0].splitlines() if " = " in line and not line.startswith("use"))
+    settings = dict(line.split(" = ", 1) for line in SERVICE_INI.format(
+        db_url=db_url, port=port, block_dir=block_dir,
+    ).split("[loggers]")[0].splitlines() if " = " in line and not line.startswith("use"))
     app = main({}, **settings)
     registry = app.registry
     with session_scope(registry) as db:
@@ -166,10 +170,18 @@ def seed(db_url, port, servers):
         db.add(flavor)
         subnets.create_network_with_subnets(db, subnets.operator_subnet_specs(cidr="10.0.0.0/16"),
                                             name="Internet", type="IP_LESS_ROUTED", public=True)
+        db.flush()
+        flavor_id = flavor.id
+    # An image is a stored file: store two, then register them.
+    for i in range(2):
+        with session_scope(registry) as db:
+            files.store_file(db, registry.block_store, registry.storage_settings.block_size,
+                             account=user.uuid, container="images", name=f"img{i}",
+                             read=io.BytesIO(b"disk image").read, content_type="application/octet-stream")
+    with session_scope(registry) as db:
         found = [images.register(db, name=f"img{i}", owner=user.uuid, public=True,
                                  location=f"pithos://{user.uuid}/images/img{i}") for i in range(2)]
-        db.flush()
-        flavor_id, image_id = flavor.id, found[0].id
+        image_id = found[0].id
     client = webtest.TestApp(app, extra_environ={"HTTP_HOST": f"127.0.0.1:{port}"})
     add_servers(client, registry, token, flavor_id, image_id, servers, run_pending)
     server_id = client.get("/compute/v2.0/servers", headers={"X-Auth-Token": token}).json["servers"][0]["id"] \
@@ -269,9 +281,10 @@ def run(args):
         db_url, drop = database(args.db_url, tmp)
         port, bare_port = free_port(), free_port()
         try:
-            app, client, token, flavor_id, image_id, server_id = seed(db_url, port, args.servers)
+            block_dir = Path(tmp) / "blocks"
+            app, client, token, flavor_id, image_id, server_id = seed(db_url, port, args.servers, block_dir)
             ini = Path(tmp) / "service.ini"
-            ini.write_text(SERVICE_INI.format(db_url=db_url, port=port))
+            ini.write_text(SERVICE_INI.format(db_url=db_url, port=port, block_dir=block_dir))
             lua = Path(tmp) / "tokens.lua"
             lua.write_text(TOKENS_LUA.format(token=token))
             table = [(label.format(n=args.servers), path, options, goal)

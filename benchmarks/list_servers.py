@@ -15,6 +15,7 @@ Needs WebTest (``pip install -e '.[testing]'``). Without ``--db-url`` it
 uses a throwaway SQLite file.
 """
 import argparse
+import io
 import statistics
 import tempfile
 import time
@@ -25,6 +26,7 @@ import webtest
 from synnefo_pyr import main
 from synnefo_pyr.identity import accounts
 from synnefo_pyr.images import registry as image_registry
+from synnefo_pyr.storage import files
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.network import subnets
 from synnefo_pyr.network.models import NIC, IPAddress, Network
@@ -43,8 +45,12 @@ def setup(registry):
             db, subnets.operator_subnet_specs(cidr="10.0.0.0/8"), name="public", type="IP_LESS_ROUTED",
             public=True)
         db.add(flavor)
+        # An image is a stored file: store a small one first.
+        files.store_file(db, registry.block_store, registry.storage_settings.block_size,
+                         account=user.uuid, container="images", name="img",
+                         read=io.BytesIO(b"image").read, content_type="application/octet-stream")
         image = image_registry.register(db, name="img", owner=user.uuid,
-                                        location="pithos://bench/images/img", public=True)
+                                        location=f"pithos://{user.uuid}/images/img", public=True)
         db.flush()
         return user.uuid, token, flavor.id, network.id, image.id
 
@@ -80,7 +86,8 @@ def timed(client, url, token, repeat):
 
 def run(servers, repeat, db_url):
     settings = {"sqlalchemy.url": db_url, "synnefo_pyr.backend.worker": "external",
-                "synnefo_pyr.base_url": "http://bench.example.org"}
+                "synnefo_pyr.base_url": "http://bench.example.org",
+                "synnefo_pyr.storage.block_dir": tempfile.mkdtemp(prefix="bench-blocks-")}
     app = main({}, **settings)
     client = webtest.TestApp(app, extra_environ={"HTTP_HOST": "bench.example.org"})
     owner, token, flavor_id, network_id, image_id = setup(app.registry)

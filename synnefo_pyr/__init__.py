@@ -65,9 +65,13 @@ def _make_app(global_config, settings):
         # its catalog entry, grants and resources.
         config.include(".identity")  # /identity/v2.0, /account/v1.0 catalogs and feedback, /ui
         config.include(".quotas")  # /account/v1.0 resources, quotas and commissions
+        config.include(".projects")  # /account/v1.0 projects, applications, memberships
         config.include(".backend")  # the job queue, its driver and worker
         config.include(".network")  # network settings and quota (their API is compute's, for now)
         config.include(".compute")  # /compute/v2.0
         config.include(".images")  # /image/v1.0
+        config.include(".storage")  # /object-store/v1 and /public: the object store
+        # /openapi.json: the OpenAPI 3.1 description of all of the above.
+        config.include(".views.openapi")
     # Paths and queries that are no text are refused before WebOb reads them.
     return InputGuard(config.make_wsgi_app())

@@ -17,6 +17,9 @@ so adding an API is adding a package and one include line in ``main()``:
     ACEs on the traversal root (``resources.Root``).
 ``config.add_manage_commands(dotted_module)``
     A module whose ``register(add)`` declares ``snf-pyr-manage`` commands.
+``config.add_verbatim_prefix(prefix)``
+    Paths under ``prefix`` are taken as they are: a ``.json``/``.xml``
+    suffix is part of the name there, not a format (object names).
 """
 from dataclasses import dataclass
 
@@ -58,8 +61,13 @@ def add_manage_commands(config, dotted_module):
     config.registry.manage_commands.append(dotted_module)
 
 
+def add_verbatim_prefix(config, prefix):
+    config.registry.verbatim_prefixes.append(_prefix(prefix))
+
+
 def includeme(config):
     registry = config.registry
+    registry.verbatim_prefixes = []
     registry.catalog_services = []
     registry.xml_namespaces = {}
     registry.root_acl = []
@@ -69,3 +77,4 @@ def includeme(config):
     config.add_directive("add_catalog_service", add_catalog_service)
     config.add_directive("add_xml_namespace", add_xml_namespace)
     config.add_directive("add_root_grants", add_root_grants)
+    config.add_directive("add_verbatim_prefix", add_verbatim_prefix)

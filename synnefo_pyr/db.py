@@ -79,6 +79,25 @@ def insert_ignoring_duplicates(dbsession, table, rows):
     zope.sqlalchemy.mark_changed(dbsession)
 
 
+#: Request bodies up to this size are copied so that a request can be
+#: replayed after a deadlock or serialization failure (pyramid_retry).
+REPLAYABLE_BODY = 1024 * 1024
+
+
+def retry_attempts(request):
+    """pyramid_retry's activate hook: the configured attempts (``None``),
+    except for a body that is not worth copying to replay it (an upload to
+    the object store: chunked, of unknown length or large), which gets one
+    attempt. Copying would spool every upload once more, and give a body
+    without a Content-Length a length of 0."""
+    if request.method in ("GET", "HEAD", "DELETE", "OPTIONS"):
+        return None
+    length = request.environ.get("CONTENT_LENGTH") or ""
+    if not length.isdigit() or int(length) > REPLAYABLE_BODY:
+        return 1
+    return None
+
+
 def database_url(settings, prefix="sqlalchemy."):
     """The configured URL: ``sqlalchemy.url``, else the pserve variable
     ``database_url`` (``pserve production.ini database_url=...``, handed
@@ -315,6 +334,7 @@ def includeme(config):
     settings["tm.activate_hook"] = "synnefo_pyr.db.writes"
     # Running the security policy inside the tm tween is work for nothing.
     settings["tm.annotate_user"] = False
+    settings.setdefault("retry.activate_hook", "synnefo_pyr.db.retry_attempts")
     config.include("pyramid_tm")
     config.include("pyramid_retry")
 

@@ -54,6 +54,20 @@ class QuotaExceeded(LimitExceeded):
     """A holder's quota would be exceeded (or its usage fall below zero)."""
 
 
+class PreconditionFailed(DomainError):
+    """A condition the caller set on the item's current state does not
+    hold (an ETag that does not match, object storage's If-Match)."""
+
+
+class RangeNotSatisfiable(DomainError):
+    """A byte range outside the item's data (object storage)."""
+
+
+class Unprocessable(DomainError):
+    """Well-formed input that contradicts itself (data whose MD5 is not the
+    one announced)."""
+
+
 class InUse(DomainError):
     """The item cannot go while something still uses it."""
 

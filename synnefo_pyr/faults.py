@@ -171,6 +171,9 @@ _FAULT_OF_ERROR = (
     (errors.Conflict, Conflict),
     (errors.LimitExceeded, OverLimit),
     (errors.InUse, Conflict),
+    (errors.PreconditionFailed, PreconditionFailed),
+    (errors.RangeNotSatisfiable, RangeNotSatisfiable),
+    (errors.Unprocessable, UnprocessableEntity),
     (errors.NotSupported, NotImplementedFault),
     (errors.UpstreamFailure, BadGateway),
     (errors.Unavailable, ServiceUnavailable),
@@ -180,6 +183,9 @@ _FAULT_OF_ERROR = (
 _API_FAULTS = {
     # The compute guide's network delete: 421 networkInUse.
     "compute": {errors.InUse: NetworkInUse},
+    # Object storage: every limit, the quotas' included, is 413
+    # requestEntityTooLarge (behaviours-object M0.6).
+    "object-store": {errors.LimitExceeded: RequestEntityTooLarge},
 }
 #: The APIs whose faults carry the error's structured data beside code,
 #: message and details (the quota API's failed provision, quota guide);

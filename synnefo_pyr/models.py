@@ -7,3 +7,5 @@ from synnefo_pyr.images import models as images  # noqa: F401
 from synnefo_pyr.compute import models as compute  # noqa: F401
 from synnefo_pyr.network import models as network  # noqa: F401
 from synnefo_pyr.backend import models as backend  # noqa: F401
+from synnefo_pyr.projects import models as projects  # noqa: F401
+from synnefo_pyr.storage import models as storage  # noqa: F401

@@ -9,6 +9,8 @@ from enum import StrEnum
 
 #: The principal every component token carries, beside ``service:<name>``.
 ANY_SERVICE = "service:*"
+#: The principal of the project administrators (``synnefo_pyr.projects``).
+PROJECT_ADMINS = "group:project-admins"
 
 
 class Permission(StrEnum):
@@ -29,6 +31,16 @@ class Permission(StrEnum):
     # The network service (users)
     NETWORK_READ = "network:read"
     NETWORK_WRITE = "network:write"
+    # Projects: every user may call the project API; who may see a project,
+    # an application or a membership is the item's ACL.
+    PROJECTS_USE = "projects:use"
+    PROJECT_READ = "projects:read"
+    # Object storage: read, write data and metadata, store blocks in a
+    # container (write on some path in it); everything else is the owner's.
+    STORAGE_READ = "object-store:read"
+    STORAGE_WRITE = "object-store:write"
+    STORAGE_BLOCKS = "object-store:blocks"
+    STORAGE_OWN = "object-store:own"
 
 
 def is_service_permission(permission):

@@ -1,7 +1,9 @@
 """Who is calling: ``X-Auth-Token`` -> identity -> principals -> ACL.
 
-A user token yields ``user:<uuid>`` and ``system.Authenticated``; a
-component token yields ``service:<name>`` and ``service:*``. Whether a principal may do something
+A user token yields ``user:<uuid>`` and ``system.Authenticated``, plus what
+the packages add (``config.add_user_principals(function)``: projects give
+their administrators ``group:project-admins``); a component token yields
+``service:<name>`` and ``service:*``. Whether a principal may do something
 is answered only by the ``__acl__`` of the context (``ACLHelper``), with one
 rule on top: an access token carries a scope, a path prefix, and reaches
 nothing outside it (``accounts.in_scope``, the one scope matcher).
@@ -64,7 +66,10 @@ class TokenSecurityPolicy:
             principals = (Everyone, f"service:{result.component.name}", ANY_SERVICE)
             return Identity(component=result.component, principals=principals)
         user = result.user
-        principals = (Everyone, Authenticated, f"user:{user.uuid}")
+        principals = (Everyone, Authenticated, f"user:{user.uuid}") + tuple(
+            principal for function in request.registry.user_principals
+            for principal in function(request, user)
+        )
         return Identity(user=user, scope=result.scope, principals=principals)
 
     def identity(self, request):
@@ -93,5 +98,12 @@ class TokenSecurityPolicy:
         return []
 
 
+def add_user_principals(config, function):
+    """``function(request, user)`` returns more principals of a user."""
+    config.registry.user_principals.append(function)
+
+
 def includeme(config):
+    config.registry.user_principals = []
+    config.add_directive("add_user_principals", add_user_principals)
     config.set_security_policy(TokenSecurityPolicy())

@@ -47,8 +47,12 @@ def format_suffix_tween_factory(handler, registry):
     """Strip a trailing ``.json``/``.xml`` from the path before routing, so
     ``/servers.json`` reaches the same view as ``/servers``."""
 
+    verbatim = tuple(getattr(registry, "verbatim_prefixes", ()))
+
     def format_suffix_tween(request):
         path = request.path_info
+        if any(path == p or path.startswith(p + "/") for p in verbatim):
+            return handler(request)
         for fmt in (JSON, XML):
             suffix = "." + fmt
             if path.endswith(suffix) and len(path) > len(suffix) + 1:

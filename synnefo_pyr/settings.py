@@ -98,9 +98,9 @@ def parse_settings(settings):
             f"only, {PREFIX}trust_host_header = true uses the request's Host header instead"
         )
     if not base_url:
-        log.warning("No %sbase_url: the Host header of each request decides the URLs in the "
-                    "catalog and in links (%strust_host_header = true, for development only)",
-                    PREFIX, PREFIX)
+        log.info("No %sbase_url: the Host header of each request decides the URLs in the "
+                 "catalog and in links (%strust_host_header = true, for development only)",
+                 PREFIX, PREFIX)
     if parsed.max_body_size < 1024:
         raise SettingsError(f"{PREFIX}max_body_size must be at least 1024 bytes")
     return AppSettings(

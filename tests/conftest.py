@@ -76,10 +76,14 @@ def db_url(db_kind, tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def base_settings(db_url):
+def base_settings(db_url, tmp_path_factory):
     """Settings of the application under test; tests that need others
     build their own app with ``make_app``."""
     return {
+        # Small blocks: multi-block objects stay small (the block size is a
+        # setting; the contract's 4 MiB is the default).
+        "synnefo_pyr.storage.block_dir": str(tmp_path_factory.mktemp("blocks")),
+        "synnefo_pyr.storage.block_size": "64",
         "sqlalchemy.url": db_url,
         "synnefo_pyr.auto_migrate": "true",
         "synnefo_pyr.feedback.sink": "log",

@@ -56,6 +56,21 @@ class Factory:
         with self.session() as db:
             db.get(User, user.id).is_active = active
 
+    def stored_file(self, owner_uuid, path="images/file.diskdump", data=b"image data",
+                    content_type="application/octet-stream"):
+        """Store ``data`` at ``<container>/<name>`` of the owner's account
+        (creating both); returns its ``pithos://`` location."""
+        import io
+
+        from synnefo_pyr.storage import files
+
+        container, _, name = path.partition("/")
+        with self.session() as db:
+            files.store_file(db, self.registry.block_store, self.registry.storage_settings.block_size,
+                             account=owner_uuid, container=container, name=name,
+                             read=io.BytesIO(data).read, content_type=content_type)
+        return f"pithos://{owner_uuid}/{path}"
+
     def component(self, name="cyclades", base_url="https://cyclades.example.org/", ui_url=None):
         with self.session() as db:
             _, clear = accounts.create_component(db, name, base_url, ui_url)

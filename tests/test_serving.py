@@ -34,6 +34,7 @@ INI = """\
 [app:main]
 use = egg:synnefo_pyr#main
 sqlalchemy.url = sqlite:///{db}
+synnefo_pyr.storage.block_dir = {blocks}
 synnefo_pyr.base_url = http://127.0.0.1:{port}
 synnefo_pyr.backend.worker = external
 
@@ -90,7 +91,7 @@ class Served:
 @pytest.fixture
 def ini(tmp_path):
     path = tmp_path / "serve.ini"
-    path.write_text(INI.format(db=tmp_path / "serve.sqlite", port=free_port()))
+    path.write_text(INI.format(db=tmp_path / "serve.sqlite", blocks=tmp_path / "blocks", port=free_port()))
     return path
 
 
@@ -107,6 +108,12 @@ def test_underscore_headers_reach_the_application(ini):
     port = int(ini.read_text().split("127.0.0.1:")[1].split()[0])
     served = Served(ini, port=port)
     try:
+        # The image's file, stored first (an image is a stored object).
+        token = {"X-Auth-Token": user["token"]}
+        account = f"/object-store/v1/{user['uuid']}"
+        assert served.request("PUT", account + "/images", headers=token)[0] in (201, 202)
+        assert served.request("PUT", account + "/images/debian.diskdump", body=b"disk",
+                              headers=dict(token, **{"Content-Type": "application/octet-stream"}))[0] == 201
         status, headers, _ = served.request("POST", "/image/v1.0/images/", headers={
             "X-Auth-Token": user["token"],
             "X-Image-Meta-Name": "Debian",
@@ -153,6 +160,14 @@ def test_no_database_url_is_a_one_line_error(argv):
     assert proc.returncode != 0
     lines = proc.stderr.strip().splitlines()
     assert lines[-1].startswith("Error: No database"), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_production_ini_refuses_to_start_without_a_base_url(tmp_path):
+    proc = run("snf-pyr-manage", "production.ini", "user-list",
+               env=dict(ENV, DATABASE_URL=f"sqlite:///{tmp_path}/prod.sqlite"))
+    assert proc.returncode != 0
+    assert "base_url is required" in proc.stderr.strip().splitlines()[-1], proc.stderr
     assert "Traceback" not in proc.stderr
 
 

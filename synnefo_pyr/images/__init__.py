@@ -7,7 +7,9 @@ by the compute package.
 """
 from pyramid.authorization import Allow, Authenticated
 
+from synnefo_pyr.images.registry import follow_object
 from synnefo_pyr.permissions import Permission as P
+from synnefo_pyr.storage import events as storage_events
 from synnefo_pyr.serialization import COMPUTE_NS
 
 
@@ -20,4 +22,6 @@ def includeme(config):
         (Allow, Authenticated, P.IMAGE_WRITE),
     )
     config.add_manage_commands("synnefo_pyr.images.commands")
+    # An image's file is an object of the store: the image follows it.
+    storage_events.subscribe(follow_object)
     config.include("synnefo_pyr.views.image", route_prefix=image)

@@ -24,6 +24,7 @@ from synnefo_pyr.db import lock_row
 
 from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
 from synnefo_pyr.orm import UTCDateTime, utcnow
+from synnefo_pyr.storage import files
 
 #: The guide's "Disk format" table, the values marked for Image.
 DISK_FORMATS = ("diskdump", "extdump", "ntfsdump")
@@ -265,6 +266,21 @@ def find_live_by_location(dbsession, location):
     )
 
 
+def stored_file(dbsession, location, reader, size=None, checksum=None):
+    """The object ``location`` names (behaviours-object MI1): it must exist
+    and ``reader`` must be allowed to read it; a size or checksum given
+    must be the object's (its size and X-Object-Hash)."""
+    parsed = parse_location(location)
+    found = files.readable_file(dbsession, parsed.account, parsed.container, parsed.path, reader)
+    if found is None:
+        raise errors.Invalid("File not found on given location", location)
+    if (size not in (None, "") and _check_size(size) != found.size) or \
+            (checksum not in (None, "") and checksum.lower() != found.hash):
+        raise errors.Invalid("Invalid size or checksum",
+                             f"the file has {found.size} bytes and checksum {found.hash}")
+    return found
+
+
 def lock_image(image):
     """Row-lock ``image`` (once per transaction) and reload its
     properties and members: the first step of every change."""
@@ -272,19 +288,35 @@ def lock_image(image):
 
 
 def register(dbsession, *, name, owner, location, public=False, properties=None,
-             size=0, checksum="", disk_format="diskdump", container_format="bare",
+             size=None, checksum=None, disk_format="diskdump", container_format="bare",
              status="ACTIVE"):
-    """Register a new image of the file at ``location`` (kept as given).
-    Everything is checked before anything is added to the session. A live
-    image of the location (registered concurrently) is a conflict."""
-    parse_location(location)
+    """Register a new image of the file at ``location`` (kept as given),
+    which ``owner`` must be able to read: its id is the object's uuid,
+    its size and checksum the object's. Everything is checked before
+    anything is added to the session. A live image of the location
+    (registered concurrently) is a conflict."""
+    found = stored_file(dbsession, location, owner, size, checksum)
     properties = _check_properties(properties)
+    if dbsession.get(Image, found.uuid) is not None:
+        # The object was registered before (and unregistered, or moved):
+        # its image keeps its id and follows it.
+        image = dbsession.get(Image, found.uuid)
+        if image.owner != owner and not image.deleted:
+            raise errors.Invalid("Location already registered", f"image {image.id} of another owner")
+        image.location, image.owner, image.deleted_at = location, owner, None
+        reregister(image, name=name, public=public, properties=properties, size=found.size,
+                   checksum=found.hash, disk_format=disk_format, container_format=container_format,
+                   status=status)
+        touch(image)
+        dbsession.flush()
+        return image
     image = Image(
+        id=found.uuid,
         name=_check_name(name),
         owner=owner,
         location=location,
-        size=_check_size(size),
-        checksum=checksum or "",
+        size=found.size,
+        checksum=found.hash,
         disk_format=_check_choice(disk_format, DISK_FORMATS, "disk format"),
         container_format=_check_choice(container_format, CONTAINER_FORMATS, "container format"),
         status=normalize_status(status),
@@ -322,20 +354,21 @@ def register_location(dbsession, *, owner, location, **fields):
                 raise
     if existing.owner != owner:
         raise errors.Invalid("Location already registered", f"image {existing.id} of another owner")
-    image = reregister(existing, **fields)
+    found = stored_file(dbsession, location, owner, fields.pop("size", None), fields.pop("checksum", None))
+    image = reregister(existing, size=found.size, checksum=found.hash, **fields)
     dbsession.flush()
     return image
 
 
-def reregister(image, *, name, public=False, properties=None, size=0, checksum="",
+def reregister(image, *, name, public=False, properties=None, size=None, checksum=None,
                disk_format="diskdump", container_format="bare", status="ACTIVE"):
     """Registering a location again resets all of its image's metadata
     (the guide's hint: "use POST to completely reset"); id and owner stay."""
     lock_image(image)
     values = {
         "name": _check_name(name),
-        "size": _check_size(size),
-        "checksum": checksum or "",
+        "size": image.size if size is None else _check_size(size),
+        "checksum": image.checksum if checksum is None else checksum,
         "disk_format": _check_choice(disk_format, DISK_FORMATS, "disk format"),
         "container_format": _check_choice(container_format, CONTAINER_FORMATS, "container format"),
         "status": normalize_status(status),
@@ -346,6 +379,30 @@ def reregister(image, *, name, public=False, properties=None, size=0, checksum="
         setattr(image, key, value)
     replace_properties(image, properties)
     return image
+
+
+def follow_object(dbsession, change):
+    """The image of an object follows it (MI1): its location after a
+    move, its size and checksum after a data change; once the object has
+    no current version the image is no longer found."""
+    image = dbsession.get(Image, change.uuid)
+    if image is None or image.deleted:
+        return
+    lock_image(image)
+    if change.size is None:
+        # A move leaves a tombstone at the old path first; the new path
+        # comes with the same uuid in the same transaction.
+        if image.location == f"pithos://{change.account}/{change.container}/{change.name}":
+            unregister(image)
+        return
+    location = f"pithos://{change.account}/{change.container}/{change.name}"
+    if len(location) > MAX_LOCATION:
+        unregister(image)
+        return
+    image.location = location
+    image.size, image.checksum, image.deleted_at = change.size, change.hash, None
+    image.status = "ACTIVE" if image.status == "DELETED" else image.status
+    touch(image)
 
 
 def touch(image):

@@ -7,7 +7,9 @@ calls under the account API (``/account/v1.0``), and the in-process engine
 Packages declare the resources they implement with
 ``config.add_quota_resources(ResourceSpec(...), ...)``; they are registered
 once every package is included, with the default limits of the
-``synnefo_pyr.quotas.default_limit.<resource>`` ini keys.
+``synnefo_pyr.quotas.default_limit.<resource>`` ini keys. Packages that
+raise users' limits beyond their own (projects) declare how with
+``config.add_quota_grants(function)`` (``quotas/limits.py``).
 """
 import logging
 
@@ -18,6 +20,7 @@ from synnefo_pyr import errors
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.permissions import ANY_SERVICE
 from synnefo_pyr.permissions import Permission as P
+from synnefo_pyr.quotas import limits
 from synnefo_pyr.quotas import registry as resource_registry
 from synnefo_pyr.quotas.models import Resource
 from synnefo_pyr.settings import SettingsError
@@ -30,6 +33,12 @@ DEFAULT_LIMIT_PREFIX = "synnefo_pyr.quotas.default_limit."
 def add_quota_resources(config, *specs):
     resource_registry.declare(specs)
     config.registry.quota_resources.extend(specs)
+
+
+def add_quota_grants(config, function):
+    """``function(dbsession, holders) -> {(holder, resource_id): amount}``
+    adds to the holders' base limits (``quotas.limits.sync``)."""
+    limits.add_grant_source(function)
 
 
 def register_declared_resources(registry):
@@ -62,6 +71,7 @@ def includeme(config):
     registry.quota_resources = []
     registry.quota_default_limits = {}
     config.add_directive("add_quota_resources", add_quota_resources)
+    config.add_directive("add_quota_grants", add_quota_grants)
     account = config.add_api("account", "/account/v1.0")
     config.add_root_grants(
         (Allow, Authenticated, P.QUOTAS_READ),

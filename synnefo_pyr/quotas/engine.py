@@ -25,8 +25,9 @@ In the global lock order (``compute/lifecycle.py``) holdings come after
 the server being changed and before addresses, networks and jobs.
 
 Holders are users (their uuid) and the only source is ``system``, whose
-holdings are created on first use with the resources' default limits; the
-source is a real column for the projects to come.
+holdings are created on first use with the resources' default limits (as
+base and limit). Limits are derived by ``quotas.limits.sync`` (the base plus
+what projects grant), never written here.
 """
 from collections import namedtuple
 
@@ -38,6 +39,7 @@ from synnefo_pyr import errors
 from synnefo_pyr.db import INT32_MAX, insert_ignoring_duplicates
 from synnefo_pyr.identity.models import User
 from synnefo_pyr.orm import utcnow
+from synnefo_pyr.quotas import limits
 from synnefo_pyr.quotas.models import Commission, Provision, QuotaHolding
 from synnefo_pyr.quotas.registry import (
     QUANTITY_MAX, QUANTITY_MIN, display_name, implements, list_resources, resources_by_name,
@@ -137,6 +139,7 @@ def _create_default_holdings(dbsession, keys, resources_by_id):
     missing = sorted(k for k in set(keys) - _existing_holding_keys(dbsession, keys) if k[1] == SYSTEM)
     insert_ignoring_duplicates(dbsession, QuotaHolding.__table__, [
         {"holder": holder, "source": source, "resource_id": resource_id,
+         "base_limit": resources_by_id[resource_id].default_limit,
          "limit": resources_by_id[resource_id].default_limit, "usage_min": 0, "usage_max": 0}
         for holder, source, resource_id in missing
     ])
@@ -365,16 +368,8 @@ def usage(dbsession, holder, source=SYSTEM):
 
 
 def set_limit(dbsession, holder, resource_name, limit, source=SYSTEM):
-    """Set one holder's limit of a resource; returns the holding."""
-    resources = resources_by_name(dbsession, [resource_name])
-    if resource_name not in resources:
-        raise errors.NotFound(f"Resource '{resource_name}' does not exist")
-    resource = resources[resource_name]
-    key = (holder, source, resource.id)
-    _create_default_holdings(dbsession, [key], {resource.id: resource})
-    holding = _lock_holdings(dbsession, [key]).get(key)
-    if holding is None:
+    """Set one holder's own (base) limit of a resource; its limit becomes
+    that plus what its projects grant (``limits.sync``). Returns the holding."""
+    if source != SYSTEM:
         raise errors.NotFound(f"No holding of '{resource_name}' from source '{source}'")
-    holding.limit = limit
-    dbsession.flush()
-    return holding
+    return limits.set_base_limit(dbsession, holder, resource_name, limit)

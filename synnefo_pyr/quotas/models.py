@@ -1,12 +1,18 @@
 """Quotas: resources, the holdings that bound them, and commissions.
 
 A *holding* is one (holder, source, resource) triple: a user's (holder =
-user uuid) allowance of a resource from a source (``system`` for now;
-projects come later, so the source is a real column). It keeps a ``limit``
-and two usages, as Astakos' quotaholder does: ``usage_min`` counts only
-accepted allocations and ``usage_max`` also the pending ones. An issued
-commission raises ``usage_max`` (allocations) or lowers ``usage_min``
-(releases) at once, so accepting or rejecting it later can never fail.
+user uuid) allowance of a resource from a source (only ``system``: the
+projects of this revision add to it rather than being sources of their
+own). It keeps a ``limit`` and two usages, as Astakos' quotaholder does:
+``usage_min`` counts only accepted allocations and ``usage_max`` also the
+pending ones. An issued commission raises ``usage_max`` (allocations) or
+lowers ``usage_min`` (releases) at once, so accepting or rejecting it later
+can never fail.
+
+``base_limit`` is the holder's own allowance (the resource's default when
+the holding was created, or what ``quota-set`` set); ``limit``, the one the
+commissions are checked against, is derived from it by
+``quotas.limits.sync``: the base plus what the holder's projects grant.
 """
 from sqlalchemy import BigInteger, Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -44,6 +50,8 @@ class QuotaHolding(Base):
     resource_id: Mapped[int] = mapped_column(
         ForeignKey("resources.id", ondelete="CASCADE"), index=True
     )
+    #: The holder's own allowance; ``limit`` is derived from it (docstring).
+    base_limit: Mapped[int] = mapped_column(BigInteger)
     limit: Mapped[int] = mapped_column(BigInteger)
     usage_min: Mapped[int] = mapped_column(BigInteger, default=0)
     usage_max: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -154,14 +154,9 @@ def registration(meta, caller_uuid):
     if not location:
         raise faults.BadRequest("Image location is required", "send X-Image-Meta-Location")
     try:
-        parsed = image_registry.parse_location(location)
+        image_registry.parse_location(location)
     except errors.Invalid as exc:
         raise faults.BadRequest(exc.message, "pithos://<account>/<container>/<path>") from None
-    if parsed.account != caller_uuid:
-        # Until the object store arrives, a user's own account is the only
-        # space the registry knows the user can reach.
-        raise faults.BadRequest("File not found on given location",
-                                "register files of your own account: pithos://<your uuid>/...")
     if fields.get("store", "pithos") != "pithos":
         raise faults.BadRequest("Illegal header value", "X-Image-Meta-Store must be pithos")
     if fields.get("owner", caller_uuid) != caller_uuid:
@@ -171,8 +166,9 @@ def registration(meta, caller_uuid):
         "location": location,
         "properties": meta.properties,
         "public": parse_bool(fields["is_public"], "X-Image-Meta-Is-Public") if "is_public" in fields else False,
-        "size": parse_size(fields["size"]) if "size" in fields else 0,
-        "checksum": parse_checksum(fields.get("checksum", "")),
+        # Both are the file's (the object's size and hash): given, they must match.
+        "size": parse_size(fields["size"]) if "size" in fields else None,
+        "checksum": parse_checksum(fields["checksum"]) if fields.get("checksum") else None,
     }
     _format(fields, "disk_format", image_registry.DISK_FORMATS, "X-Image-Meta-Disk-Format")
     _format(fields, "container_format", image_registry.CONTAINER_FORMATS, "X-Image-Meta-Container-Format")

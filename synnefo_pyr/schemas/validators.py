@@ -46,6 +46,28 @@ def check_body_size(request):
         )
 
 
+class BadJSON(ValueError):
+    """Text that is no JSON we accept; ``details`` says why, if it can."""
+
+    def __init__(self, details=""):
+        super().__init__(details)
+        self.details = details
+
+
+def loads(text):
+    """``text`` parsed as JSON under the text rule; ``BadJSON`` if it is
+    unparsable, nested too deeply to parse, or breaks the rule."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        raise BadJSON() from None
+    except RecursionError:
+        raise BadJSON("Nested too deeply") from None
+    if any(bad_text(item) for item in _strings(data)):
+        raise BadJSON("Control characters or lone surrogates in text")
+    return data
+
+
 def parse_json_body(request):
     """The decoded JSON body, after the three distinct checks of A11; a
     body larger than the limit is 413, one too deeply nested to parse, in
@@ -64,14 +86,11 @@ def parse_json_body(request):
     except LookupError:
         raise faults.BadRequest("Invalid JSON data", "Unknown charset") from None
     try:
-        data = json.loads(request.body.decode(charset))
-    except (ValueError, UnicodeDecodeError):
+        return loads(request.body.decode(charset))
+    except UnicodeDecodeError:
         raise faults.BadRequest("Invalid JSON data") from None
-    except RecursionError:
-        raise faults.BadRequest("Invalid JSON data", "Nested too deeply") from None
-    if any(bad_text(text) for text in _strings(data)):
-        raise faults.BadRequest("Invalid JSON data", "Control characters or lone surrogates in text")
-    return data
+    except BadJSON as exc:
+        raise faults.BadRequest("Invalid JSON data", exc.details) from None
 
 
 def json_object(request, **kwargs):

@@ -30,6 +30,17 @@ def domain_error_view(exc, request):
     return fault_response(request, faults.from_error(exc, api_of(request)))
 
 
+def _wrong_method(request):
+    """The 405 of a method the matched URL pattern does not take (A9), or
+    ``None``. It comes before the token check and any lookup: HEAD reaches
+    the GET view's permission check first, and must not get a 401 or 404."""
+    route = request.matched_route
+    service = SynnefoService.by_route.get(route.name) if route is not None else None
+    if service is not None and request.method not in service.defined_methods:
+        return faults.NotAllowed(service.defined_methods)
+    return None
+
+
 def not_found_view(exc, request):
     """No route matched: an unknown URL (A10). A route matched, but not the
     method: 405, whether or not the item exists (the method is a property
@@ -38,9 +49,9 @@ def not_found_view(exc, request):
     unless the container is public."""
     if request.matched_route is None:
         return fault_response(request, faults.BadRequest("API endpoint not found"))
-    service = SynnefoService.by_route.get(request.matched_route.name)
-    if service is not None and request.method not in service.defined_methods:
-        return fault_response(request, faults.NotAllowed(service.defined_methods))
+    wrong_method = _wrong_method(request)
+    if wrong_method is not None:
+        return fault_response(request, wrong_method)
     context = request.context
     if not getattr(context, "public", False) and request.identity is None:
         return fault_response(request, faults.Unauthorized(auth_failure(request)))
@@ -58,6 +69,9 @@ def forbidden_view(exc, request):
     401. An item the caller may not even read: 404, as if it did not exist
     (A12). An item the caller may read but not change, or anything else:
     403, with the context's ``forbidden_message`` if it has one."""
+    wrong_method = _wrong_method(request)
+    if wrong_method is not None:
+        return fault_response(request, wrong_method)
     identity = request.identity
     permission = getattr(getattr(exc, "result", None), "permission", None)
     wrong_kind = identity is not None and permission is not None and (

@@ -51,9 +51,12 @@ synnefo_pyr.backend.driver.build_seconds = 0.5
 synnefo_pyr.backend.driver.action_seconds = 0.2
 
 [server:main]
-use = egg:waitress#main
+# Keeps header names with "_" (kamaki's X-Image-Meta-Property-ROOT_PARTITION).
+use = egg:synnefo_pyr#waitress
 listen = 127.0.0.1:{port}
 threads = 8
+# 5 GiB uploads (the object store's limit) plus one byte.
+max_request_body_size = 5368709121
 
 [loggers]
 keys = root, synnefo_pyr, sqlalchemy
@@ -225,18 +228,30 @@ def seeded(synnefo_service):
     for client in FLOW_CLIENTS:
         commands[f"user:{client}"] = _user_args("Ada", "Lovelace", f"{client}-{tag}", f"pw-{tag}")
         commands[f"other:{client}"] = _user_args("Grace", "Hopper", f"{client}-{tag}")
+    # The project flow's owner, member and project administrator.
+    for role in ("owner", "member"):
+        commands[f"projects_{role}"] = _user_args("Project", role.title(), f"{role}-{tag}")
+    commands["projects_admin"] = _user_args("Project", "Admin", f"admin-{tag}") + ["--admin"]
     _run_seeds(synnefo_service.manage, seed, commands)
+    if "projects_member" in seed:
+        # No virtual machine of their own: only a project's grant lets them boot one.
+        _run_seeds(synnefo_service.manage, seed, {
+            "projects_member_quota": ["quota-set", seed["projects_member"]["uuid"], "cyclades.vm", 0],
+        })
     for client in FLOW_CLIENTS:
         if f"user:{client}" in seed:
             seed[f"user:{client}"]["password"] = f"pw-{tag}"
     if "image_owner" in seed:
         owner = seed["image_owner"]["uuid"]
+        # The image's file goes into the owner's account first (--file).
+        disk = synnefo_service.workdir / "debian_base.diskdump"
+        disk.write_bytes(b"\xeb\x63\x90" + bytes(64 * 1024))
         _run_seeds(synnefo_service.manage, seed, {
             "image": ["image-register", "--owner", owner, "--name", "Debian Base",
-                      "--location", f"pithos://{owner}/images/debian_base.diskdump",
+                      "--location", f"pithos://{owner}/images/debian_base.diskdump", "--file", disk,
                       "--public", "--property", "OS=debian", "--property", "osfamily=linux",
                       "--property", "users=root", "--disk-format", "diskdump",
-                      "--container-format", "bare", "--size", 1073741824],
+                      "--container-format", "bare"],
         })
     return seed
 
@@ -267,7 +282,8 @@ def flow_config(synnefo_service, seeded, client_users, tmp_path):
 def run_flow(synnefo_service, tmp_path):
     """``run_flow(client, config)``: run the client's flow script, fail with its output."""
 
-    def run(client, config, timeout=300):
+    def run(client, config, timeout=300, flow=None):
+        """``flow``: the script's name before ``_flow.py`` (default: the client's)."""
         try:
             python = venvs.ensure_venv(FLOW_CLIENTS[client])
         except venvs.Unavailable as exc:
@@ -279,7 +295,7 @@ def run_flow(synnefo_service, tmp_path):
         env["PATH"] = str(Path(python).parent) + os.pathsep + env.get("PATH", "")
         try:
             proc = subprocess.run(
-                [str(python), str(FLOWS / f"{client}_flow.py"), str(config_file)],
+                [str(python), str(FLOWS / f"{flow or client}_flow.py"), str(config_file)],
                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                 timeout=timeout, cwd=tmp_path, env=env,
             )

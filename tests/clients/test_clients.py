@@ -22,3 +22,11 @@ def _client(name):
 def test_client_flow(client, run_flow, flow_config):
     output = run_flow(client, flow_config)
     assert "ALL STEPS PASSED" in output, output
+
+
+@pytest.mark.parametrize("client", [_client("kamaki")])
+def test_kamaki_projects_flow(client, run_flow, flow_config):
+    """Projects, applications, memberships and the quota they grant, with
+    kamaki's own commands (flows/kamaki_projects_flow.py)."""
+    output = run_flow(client, flow_config, flow="kamaki_projects")
+    assert "ALL STEPS PASSED" in output, output

@@ -47,7 +47,12 @@ NOVACLIENT = ClientSpec("novaclient", "py3", (
 OPENSTACKSDK = ClientSpec("openstacksdk", "py3", (
     "openstacksdk==4.22.0", "keystoneauth1>=5,<6",
 ))
-CLIENTS = {spec.name: spec for spec in (KAMAKI, NOVACLIENT, OPENSTACKSDK)}
+#: swift with Keystone v2 (``-V 2``): keystoneclient 3.22 is among the last
+#: releases with ``keystoneclient.v2_0``, which swiftclient uses for it.
+SWIFT = ClientSpec("swift", "py3", (
+    "python-swiftclient==4.6.0", "python-keystoneclient==3.22.0",
+))
+CLIENTS = {spec.name: spec for spec in (KAMAKI, NOVACLIENT, OPENSTACKSDK, SWIFT)}
 
 # The virtualenv release that still runs on and creates Python 2.7 envs,
 # and the pip release that saves an sdist even when its egg_info fails.

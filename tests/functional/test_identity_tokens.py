@@ -35,6 +35,7 @@ def test_public_mode_returns_only_the_catalog(testapp):
         ("astakos_account", "account"), ("astakos_identity", "identity"),
         ("cyclades_compute", "compute"), ("cyclades_plankton", "image"),
         ("cyclades_network", "network"),
+        ("pithos_object-store", "object-store"),
     }
 
 

@@ -5,7 +5,7 @@ from pyramid.testing import DummyRequest
 
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.identity.accounts import in_scope
-from synnefo_pyr.permissions import ANY_SERVICE
+from synnefo_pyr.permissions import ANY_SERVICE, PROJECT_ADMINS
 from synnefo_pyr.security import TokenSecurityPolicy, auth_failure
 
 
@@ -37,12 +37,18 @@ def policy_request(registry):
 
 
 def test_user_principals_are_the_user_and_authenticated(policy_request, factory):
-    admin = factory.user(email="root@example.org", admin=True)
-    request = policy_request(admin.token)
+    plain = factory.user(email="plain@example.org")
+    request = policy_request(plain.token)
     policy = TokenSecurityPolicy()
     principals = policy.effective_principals(request)
-    assert set(principals) == {Everyone, Authenticated, f"user:{admin.uuid}"}
-    assert policy.authenticated_userid(request) == admin.uuid
+    assert set(principals) == {Everyone, Authenticated, f"user:{plain.uuid}"}
+    assert policy.authenticated_userid(request) == plain.uuid
+
+
+def test_admins_are_also_project_administrators(policy_request, factory):
+    admin = factory.user(email="root@example.org", admin=True)
+    principals = TokenSecurityPolicy().effective_principals(policy_request(admin.token))
+    assert set(principals) == {Everyone, Authenticated, f"user:{admin.uuid}", PROJECT_ADMINS}
 
 
 def test_service_principals(policy_request, factory):

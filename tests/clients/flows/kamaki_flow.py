@@ -18,6 +18,7 @@ from kamaki.clients import ClientError
 from kamaki.clients.astakos import AstakosClient, CachedAstakosClient
 from kamaki.clients.cyclades import CycladesClient
 from kamaki.clients.image import ImageClient
+from kamaki.clients.pithos import PithosClient
 
 flow = Flow("kamaki")
 cfg = flow.config
@@ -65,11 +66,12 @@ def _():
     cached = CachedAstakosClient(cfg["auth_url"], TOKEN)
     S["cached"] = cached
     urls = {}
-    for type_ in ("identity", "account", "compute", "image"):
+    for type_ in ("identity", "account", "compute", "image", "object-store"):
         urls[type_] = cached.get_service_endpoints(type_)["publicURL"]
         check(urls[type_].startswith(cfg["url"]), "%s endpoint %s", type_, urls[type_])
     eq(urls["compute"], cfg["url"] + "/compute/v2.0", "compute endpoint")
     eq(urls["image"], cfg["url"] + "/image/v1.0", "image endpoint")
+    eq(urls["object-store"], cfg["url"] + "/object-store/v1", "object-store endpoint")
     S["urls"] = urls
 
 
@@ -146,6 +148,10 @@ def _():
 @flow.step("lib: image service (register, properties, members, unregister)")
 def _():
     images = S["images"]
+    # An image is a stored file: upload it first (kamaki's hashmap protocol).
+    pithos = PithosClient(S["urls"]["object-store"], TOKEN, USER["uuid"], "images")
+    pithos.create_container("images")
+    pithos.upload_from_string("lib-image.diskdump", b"\0" * 5000 + b"boot")
     location = "pithos://%s/images/lib-image.diskdump" % USER["uuid"]
     registered = images.register(
         "lib image", location, params=dict(disk_format="diskdump", container_format="bare"),
@@ -415,6 +421,10 @@ def _():
 
 @flow.step("cli: image register --no-metafile-upload, modify properties and members")
 def _():
+    disk = os.path.join(cfg["workdir"], "cli.diskdump")
+    with open(disk, "wb") as f:
+        f.write(b"cli image" * 100)
+    kamaki("file", "upload", disk, "/images/cli.diskdump")
     registered = kamaki_json(
         "image", "register", "--name", "cli image", "--location",
         "pithos://%s/images/cli.diskdump" % USER["uuid"], "--no-metafile-upload",
@@ -501,6 +511,200 @@ def _():
 def _():
     kamaki("server", "delete", S["cli_server"], "--wait", "--no-progress-bar")
     wait_status(S["cli_server"], "DELETED")
+
+
+# ------------------------------------------------------------ object store
+
+OTHER_RC = os.path.join(cfg["workdir"], "kamakirc-other")
+with open(OTHER_RC, "w") as rc:
+    rc.write("[global]\ndefault_cloud = test\nlog_file = %s\n\n"
+             "[cloud \"test\"]\nurl = %s\ntoken = %s\n"
+             % (os.path.join(cfg["workdir"], "kamaki-other.log"), cfg["auth_url"], OTHER["token"]))
+
+
+def kamaki_other(*args):
+    command = ["kamaki", "-c", OTHER_RC] + [str(a) for a in args]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out, err = proc.communicate()
+    if proc.returncode != 0:
+        raise StepFailed("%s exited %s\nstdout: %s\nstderr: %s"
+                         % (" ".join(command), proc.returncode, out, err))
+    return out.decode("utf-8")
+
+
+def local(name, data=None):
+    path = os.path.join(cfg["workdir"], name)
+    if data is not None:
+        with open(path, "wb") as f:
+            f.write(data)
+    return path
+
+
+def read(path):
+    with open(path, "rb") as f:
+        return f.read()
+
+
+# More than one 4 MiB block, and not a multiple of it.
+BIG = (b"0123456789abcdef" * 65536) * 4 + b"tail of the big file"
+
+
+@flow.step("lib: pithos account, containers, upload and download (hashmap protocol)")
+def _():
+    pithos = PithosClient(S["urls"]["object-store"], TOKEN, USER["uuid"], "pithos")
+    S["pithos"] = pithos
+    info = pithos.get_account_info()
+    check("x-account-container-count" in info, "account info: %r", info)
+    names = [c["name"] for c in pithos.list_containers()]
+    check("pithos" in names and "trash" in names, "default containers: %r", names)
+    with open(local("big.bin", BIG), "rb") as f:
+        pithos.upload_object("big.bin", f)
+    meta = pithos.get_object_info("big.bin")
+    eq(int(meta["content-length"]), len(BIG), "uploaded size")
+    eq(pithos.download_to_string("big.bin"), BIG, "downloaded bytes")
+    hashmap = pithos.get_object_hashmap("big.bin")
+    eq(len(hashmap["hashes"]), 2, "blocks of the big file")
+    eq(pithos.download_to_string("big.bin", range_str="10-19"), BIG[10:20], "a range")
+
+
+@flow.step("lib: append, truncate, overwrite, versions, metadata")
+def _():
+    pithos = S["pithos"]
+    pithos.upload_from_string("small.txt", b"hello")
+    with open(local("more.txt", b" world"), "rb") as f:
+        pithos.append_object("small.txt", f)
+    eq(pithos.download_to_string("small.txt"), b"hello world", "after append")
+    pithos.truncate_object("small.txt", 5)
+    eq(pithos.download_to_string("small.txt"), b"hello", "after truncate")
+    with open(local("patch.txt", b"J"), "rb") as f:
+        pithos.overwrite_object("small.txt", 0, 0, f)
+    eq(pithos.download_to_string("small.txt"), b"Jello", "after overwrite")
+    versions = pithos.get_object_versionlist("small.txt")
+    check(len(versions) >= 4, "versions: %r", versions)
+    pithos.set_object_meta("small.txt", {"color": "blue"})
+    eq(pithos.get_object_meta("small.txt").get("x-object-meta-color"), "blue", "metadata")
+    pithos.set_account_group("friends", [OTHER["uuid"]])
+    check(OTHER["uuid"] in pithos.get_account_group().get("x-account-group-friends", ""), "group")
+
+
+@flow.step("cli: container create, list, info")
+def _():
+    kamaki("container", "create", "cli-box", "--limit", 100000000)
+    names = [c["name"] for c in kamaki_json("container", "list")]
+    check("cli-box" in names, "container list: %r", names)
+    info = kamaki_json("container", "info", "cli-box")
+    check("x-container-block-size" in info or "x_container_block_size" in str(info), "info: %r", info)
+
+
+@flow.step("cli: file mkdir, create, upload (a big file), list")
+def _():
+    kamaki("file", "mkdir", "/cli-box/docs")
+    kamaki("file", "create", "/cli-box/docs/empty")
+    kamaki("file", "upload", local("big.bin"), "/cli-box/docs/big.bin")
+    kamaki("file", "upload", local("more.txt"), "/cli-box/docs/more.txt")
+    listed = [o["name"] for o in kamaki_json("file", "list", "/cli-box")]
+    for name in ("docs", "docs/empty", "docs/big.bin", "docs/more.txt"):
+        check(name in listed, "%s not listed: %r", name, listed)
+
+
+@flow.step("cli: upload resumed from the hashmap (blocks already there)")
+def _():
+    kamaki("file", "upload", local("big.bin"), "/cli-box/docs/big-again.bin")
+    pithos = PithosClient(S["urls"]["object-store"], TOKEN, USER["uuid"], "cli-box")
+    eq(pithos.get_object_hashmap("docs/big-again.bin")["hashes"],
+       pithos.get_object_hashmap("docs/big.bin")["hashes"], "same blocks")
+
+
+@flow.step("cli: file download (whole, range), cat, info, versions")
+def _():
+    target = local("downloaded.bin")
+    if os.path.exists(target):
+        os.remove(target)
+    kamaki("file", "download", "/cli-box/docs/big.bin", target, "--no-progress-bar")
+    eq(read(target), BIG, "downloaded file")
+    # (kamaki 0.12 mistakes an absolute local path for a tree to create with --range)
+    ranged = local("ranged.bin")
+    if os.path.exists(ranged):
+        os.remove(ranged)
+    kamaki("file", "download", "/cli-box/docs/big.bin", "ranged.bin", "--range", "0-9", "--no-progress-bar")
+    eq(read(ranged)[:10], BIG[:10], "ranged download")
+    # ``file cat`` seeks in its output: give it a file, not a pipe.
+    with open(local("cat.out"), "wb") as out:
+        eq(subprocess.call(["kamaki", "-c", KAMAKIRC, "file", "cat", "/cli-box/docs/more.txt"], stdout=out),
+           0, "file cat exit status")
+    # (kamaki 0.12 prints its own return value, None, after the data)
+    eq(read(local("cat.out"))[:6], b" world", "cat")
+    info = kamaki_json("file", "info", "/cli-box/docs/big.bin")
+    eq(int(info["content-length"]), len(BIG), "info size")
+    check(kamaki("file", "info", "/cli-box/docs/more.txt", "--object-versions"), "versions")
+    check(kamaki("file", "info", "/cli-box/docs/big.bin", "--hashmap"), "hashmap")
+
+
+@flow.step("cli: file copy, move")
+def _():
+    kamaki("file", "copy", "/cli-box/docs/more.txt", "/cli-box/copied.txt")
+    kamaki("file", "move", "/cli-box/copied.txt", "/pithos/moved.txt")
+    eq(S["pithos"].download_to_string("moved.txt"), b" world", "moved file")
+
+
+@flow.step("cli: file modify --publish, --unpublish (public URL readable without a token)")
+def _():
+    # (kamaki 0.12's ``file publish`` is the deprecated spelling of this)
+    url = kamaki("file", "modify", "/cli-box/docs/more.txt", "--publish").strip().split()[-1]
+    check(url.startswith("http"), "public URL: %r", url)
+    import urllib2
+    eq(urllib2.urlopen(url).read(), b" world", "public read")
+    kamaki("file", "modify", "/cli-box/docs/more.txt", "--unpublish")
+    try:
+        urllib2.urlopen(url)
+    except urllib2.HTTPError as err:
+        eq(err.code, 404, "unpublished URL")
+    else:
+        raise StepFailed("unpublished object still public")
+
+
+@flow.step("cli: file modify --read-permission, another user reads it, --no-permissions")
+def _():
+    kamaki("file", "modify", "/cli-box/docs/more.txt", "--read-permission", OTHER["uuid"])
+    sharing = kamaki("file", "info", "/cli-box/docs/more.txt", "--sharing")
+    check(OTHER["uuid"] in sharing, "sharing: %r", sharing)
+    other = PithosClient(S["urls"]["object-store"], OTHER["token"], USER["uuid"], "cli-box")
+    eq(other.download_to_string("docs/more.txt"), b" world", "read by the other user")
+    check(USER["uuid"] in kamaki_other("sharer", "list"), "sharer list")
+    kamaki("file", "modify", "/cli-box/docs/more.txt", "--no-permissions")
+    expect_error(403, other.get_object_info, "docs/more.txt")
+
+
+@flow.step("cli: quota list shows pithos.diskspace")
+def _():
+    check("pithos.diskspace" in kamaki("quota", "list"), "pithos.diskspace not in quota list")
+
+
+@flow.step("cli: image register with the metafile upload")
+def _():
+    disk = local("meta.diskdump", b"metafile image" * 50)
+    kamaki("file", "upload", disk, "/images/meta.diskdump")
+    out = kamaki("image", "register", "--name", "metafile image", "--location", "/images/meta.diskdump",
+                 "-p", "ROOT_PARTITION=1", "--disk-format", "diskdump", "--output-format", "json")
+    # Two documents: the registration, then where the metafile went.
+    registered, end = json.JSONDecoder().raw_decode(out)
+    metafile = json.loads(out[end:].strip())
+    image_id = registered["id"]
+    eq(registered["properties"].get("ROOT_PARTITION"), "1", "property")
+    check(metafile["headers"].get("x-object-version"), "metafile version: %r", metafile)
+    stored = PithosClient(S["urls"]["object-store"], TOKEN, USER["uuid"], "images")
+    body = json.loads(stored.download_to_string("meta.diskdump.meta"))
+    check(image_id in json.dumps(body), "metafile lacks the image id: %r", body)
+    kamaki("image", "unregister", image_id)
+
+
+@flow.step("cli: file delete, container delete")
+def _():
+    kamaki("file", "delete", "/cli-box/docs", "-r", "--yes")
+    kamaki("file", "delete", "/cli-box", "--yes")
+    kamaki("container", "delete", "cli-box", "--yes")
+    names = [c["name"] for c in kamaki_json("container", "list")]
+    check("cli-box" not in names, "container still listed: %r", names)
 
 
 flow.finish()

@@ -42,9 +42,11 @@ def other_flavor(registry):
 @pytest.fixture
 def image(registry, factory):
     owner = factory.user(email="images@example.org")
+    # An image is a stored file (behaviours-object MI1): store it first.
+    location = factory.stored_file(owner.uuid, "pithos/debian.img")
     with session_scope(registry) as db:
         found = image_registry.register(
-            db, name="Debian", owner=owner.uuid, location="pithos://images/pithos/debian.img",
+            db, name="Debian", owner=owner.uuid, location=location,
             public=True, properties={"OS": "debian", "users": "root"},
         )
         return found.id

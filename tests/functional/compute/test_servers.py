@@ -102,12 +102,13 @@ def test_create_with_unknown_or_deleted_flavor_is_404(create_server, user, regis
     assert_fault(create_server(user, status=404, flavorRef=deleted), "itemNotFound", 404)
 
 
-def test_create_with_an_invisible_image_is_404(create_server, user, other_user, registry):
+def test_create_with_an_invisible_image_is_404(create_server, user, other_user, registry, factory):
     from synnefo_pyr.images import registry as image_registry
 
+    location = factory.stored_file(other_user.uuid, "c/private.img")
     with session_scope(registry) as db:
         private = image_registry.register(db, name="mine", owner=other_user.uuid,
-                                          location="pithos://a/c/private.img").id
+                                          location=location).id
     assert_fault(create_server(user, status=404, imageRef=private), "itemNotFound", 404)
     assert_fault(create_server(user, status=404, imageRef="no-such-image"), "itemNotFound", 404)
 

@@ -12,15 +12,20 @@ COMPUTE_IMAGES = "/compute/v2.0/images"
 
 
 class ImageMaker:
-    def __init__(self, registry):
+    def __init__(self, registry, factory):
         self.registry = registry
+        self.factory = factory
         self.count = 0
 
     def __call__(self, owner, name=None, *, members=(), age=None, **kwargs):
         """Register an image of ``owner`` (a TestUser); returns its id.
         ``age`` (a timedelta) back-dates its created/updated times."""
         self.count += 1
-        kwargs.setdefault("location", f"pithos://{owner.uuid}/images/file{self.count}.diskdump")
+        if "location" not in kwargs:
+            # An image is a stored file (behaviours-object MI1): store it first.
+            kwargs["location"] = self.factory.stored_file(
+                owner.uuid, f"images/file{self.count}.diskdump", data=b"x" * kwargs.pop("size", 10))
+        kwargs.pop("size", None)
         with session_scope(self.registry) as db:
             image = image_registry.register(db, name=name or f"image{self.count}",
                                             owner=owner.uuid, **kwargs)
@@ -43,8 +48,8 @@ class ImageMaker:
 
 
 @pytest.fixture
-def make_image(registry):
-    return ImageMaker(registry)
+def make_image(registry, factory):
+    return ImageMaker(registry, factory)
 
 
 @pytest.fixture

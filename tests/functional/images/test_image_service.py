@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from synnefo_pyr.storage.hashing import hashes_of, top_hash
 from tests.helpers import assert_fault, post_json
 from tests.functional.images.conftest import IMAGES
 
@@ -46,14 +47,13 @@ def test_list_own_shared_and_public_images_newest_first(testapp, user, other_use
 
 
 def test_list_detail_fields_and_dates(testapp, user, make_image):
-    image_id = make_image(user, "Debian", properties={"os": "debian", "users": "root"},
-                          size=1024, checksum="a" * 32)
+    image_id = make_image(user, "Debian", properties={"os": "debian", "users": "root"}, size=1024)
     res = testapp.get(IMAGES + "/detail", headers=user.headers, status=200)
     (image,) = res.json
     assert set(image) == DETAIL_KEYS
     assert image["id"] == image_id and image["owner"] == user.uuid
     assert image["location"] == f"pithos://{user.uuid}/images/file1.diskdump"
-    assert image["size"] == 1024 and image["checksum"] == "a" * 32
+    assert image["size"] == 1024 and image["checksum"] == top_hash(hashes_of(b"x" * 1024, 64))
     assert image["properties"] == {"os": "debian", "users": "root"}
     # The image guide's name for a usable image (its examples say so).
     assert image["is_public"] is False and image["status"] == "available"
@@ -120,11 +120,13 @@ def test_list_bad_parameters(testapp, user, params):
 # --- register (POST) -------------------------------------------------------
 
 
-def test_register_image(testapp, user):
+def test_register_image(testapp, user, factory):
+    factory.stored_file(user.uuid, "images/debian.diskdump", b"d" * 2048)
+    checksum = top_hash(hashes_of(b"d" * 2048, 64))
     headers = register_headers(
         user,
         **{"X-Image-Meta-Disk-Format": "diskdump", "X-Image-Meta-Container-Format": "bare",
-           "X-Image-Meta-Size": "2048", "X-Image-Meta-Checksum": "0123abcd" * 4,
+           "X-Image-Meta-Size": "2048", "X-Image-Meta-Checksum": checksum,
            "X-Image-Meta-Is-Public": "TRUE", "X-Image-Meta-Store": "pithos",
            "X-Image-Meta-Property-OS": "Debian Linux",
            "X-Image-Meta-Property-Root-Partition": "1"},
@@ -135,7 +137,7 @@ def test_register_image(testapp, user):
     assert meta["X-Image-Meta-Name"] == "Debian"
     assert meta["X-Image-Meta-Location"] == f"pithos://{user.uuid}/images/debian.diskdump"
     assert meta["X-Image-Meta-Size"] == "2048"
-    assert meta["X-Image-Meta-Checksum"] == "0123abcd" * 4
+    assert meta["X-Image-Meta-Checksum"] == checksum
     assert meta["X-Image-Meta-Is-Public"] == "True"
     assert meta["X-Image-Meta-Owner"] == user.uuid
     assert meta["X-Image-Meta-Status"] == "available"
@@ -149,14 +151,33 @@ def test_register_image(testapp, user):
     assert listed["is_public"] is True and listed["size"] == 2048
 
 
-def test_register_the_same_location_again_resets_the_image(testapp, user):
+def test_register_the_same_location_again_resets_the_image(testapp, user, factory):
+    factory.stored_file(user.uuid, "images/debian.diskdump", b"12345")
     first = testapp.post(IMAGES + "/", headers=register_headers(
         user, **{"X-Image-Meta-Property-A": "1", "X-Image-Meta-Size": "5"}), status=200)
     again = testapp.post(IMAGES + "/", headers=register_headers(
         user, name="Renamed", **{"X-Image-Meta-Property-B": "2"}), status=200)
     assert again.headers["X-Image-Meta-Id"] == first.headers["X-Image-Meta-Id"]
     (image,) = testapp.get(IMAGES + "/detail", headers=user.headers).json
-    assert image["name"] == "Renamed" and image["properties"] == {"b": "2"} and image["size"] == 0
+    # The size is the file's, whatever the registration said.
+    assert image["name"] == "Renamed" and image["properties"] == {"b": "2"} and image["size"] == 5
+
+
+def test_register_checks_the_file(testapp, user, other_user, factory):
+    """The location must name an object the caller may read (MI1); a size
+    or checksum sent must be the object's."""
+    location = factory.stored_file(other_user.uuid, "images/theirs.diskdump", b"abc")
+    headers = dict(register_headers(user), **{"X-Image-Meta-Location": location})
+    assert_fault(testapp.post(IMAGES + "/", headers=headers, status=400), "badRequest", 400,
+                 "File not found on given location")
+    testapp.post(f"/object-store/v1/{other_user.uuid}/images/theirs.diskdump?update",
+                 headers=dict(other_user.headers, **{"X-Object-Sharing": f"read={user.uuid}"}), status=202)
+    res = testapp.post(IMAGES + "/", headers=dict(headers, **{"X-Image-Meta-Size": "4"}), status=400)
+    assert_fault(res, "badRequest", 400, "Invalid size or checksum")
+    res = testapp.post(IMAGES + "/", headers=dict(headers, **{"X-Image-Meta-Checksum": "ab" * 32}), status=400)
+    assert_fault(res, "badRequest", 400, "Invalid size or checksum")
+    res = testapp.post(IMAGES + "/", headers=headers, status=200)
+    assert res.headers["X-Image-Meta-Size"] == "3" and res.headers["X-Image-Meta-Owner"] == user.uuid
 
 
 @pytest.mark.parametrize("headers, message", [
@@ -196,11 +217,14 @@ def test_register_refusals(testapp, user, headers, message):
     assert testapp.get(IMAGES + "/", headers=user.headers).json == []
 
 
-def test_register_a_location_of_another_owner_is_refused(testapp, user, other_user, make_image):
-    """A location names one live image: one that an operator registered
-    in the user's account for somebody else cannot be registered a second
-    time by the file's account."""
-    image_id = make_image(other_user, "Debian", location=f"pithos://{user.uuid}/images/debian.diskdump")
+def test_register_a_location_of_another_owner_is_refused(testapp, user, other_user, make_image, factory):
+    """A location names one live image: one registered for somebody else
+    (who may read the file: it is shared with them) cannot be registered a
+    second time by the file's account."""
+    location = factory.stored_file(user.uuid, "images/debian.diskdump")
+    testapp.post(f"/object-store/v1/{user.uuid}/images/debian.diskdump", headers=dict(
+        user.headers, **{"X-Object-Sharing": f"read={other_user.uuid}"}), status=202)
+    image_id = make_image(other_user, "Debian", location=location)
     res = testapp.post(IMAGES + "/", headers=register_headers(user, name="Again"), status=400)
     assert_fault(res, "badRequest", 400, "Location already registered")
     assert testapp.get(IMAGES + "/", headers=user.headers).json == []
@@ -208,12 +232,20 @@ def test_register_a_location_of_another_owner_is_refused(testapp, user, other_us
     assert (image["id"], image["name"]) == (image_id, "Debian")
 
 
-def test_register_after_unregistering_gives_a_new_image(testapp, user):
+def test_register_after_unregistering_gives_the_image_back(testapp, user, factory):
+    """An image's id is its file's uuid (MI1): the same file registered
+    again is the same image again; a new file at the location is a new one."""
+    factory.stored_file(user.uuid, "images/debian.diskdump")
     first = testapp.post(IMAGES + "/", headers=register_headers(user), status=200).headers["X-Image-Meta-Id"]
     testapp.delete(f"{IMAGES}/{first}", headers=user.headers, status=204)
     again = testapp.post(IMAGES + "/", headers=register_headers(user), status=200).headers["X-Image-Meta-Id"]
-    assert again != first
+    assert again == first
     assert [i["id"] for i in testapp.get(IMAGES + "/", headers=user.headers).json] == [again]
+    testapp.delete(f"/object-store/v1/{user.uuid}/images/debian.diskdump", headers=user.headers, status=204)
+    assert testapp.get(IMAGES + "/", headers=user.headers).json == []
+    factory.stored_file(user.uuid, "images/debian.diskdump", b"another file")
+    third = testapp.post(IMAGES + "/", headers=register_headers(user), status=200).headers["X-Image-Meta-Id"]
+    assert third != first
 
 
 def test_register_needs_a_token(testapp, user):

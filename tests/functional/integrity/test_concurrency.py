@@ -100,8 +100,9 @@ def test_concurrent_metadata_writes_of_one_key(create_server, client, user, regi
 IMAGES = "/image/v1.0/images"
 
 
-def test_simultaneous_registrations_of_one_location(client, user, registry, db_kind):
-    location = f"pithos://{user.uuid}/images/one.diskdump"
+def test_simultaneous_registrations_of_one_location(client, user, registry, db_kind, factory):
+    # An image is a stored file (behaviours-object MI1): store it first.
+    location = factory.stored_file(user.uuid, "images/one.diskdump")
 
     def register(i):
         return client().post(IMAGES, headers=dict(user.headers, **{
@@ -116,15 +117,16 @@ def test_simultaneous_registrations_of_one_location(client, user, registry, db_k
     assert live == 1
 
 
-def _own_image(client, user):
+def _own_image(client, user, factory):
+    factory.stored_file(user.uuid, "images/s.img")
     res = client().post(IMAGES, headers=dict(user.headers, **{
         "X-Image-Meta-Name": "shared", "X-Image-Meta-Location": f"pithos://{user.uuid}/images/s.img",
     }), status=200)
     return res.headers["X-Image-Meta-Id"]
 
 
-def test_concurrent_member_and_property_writes(client, user, other_user, registry, db_kind):
-    image_id = _own_image(client, user)
+def test_concurrent_member_and_property_writes(client, user, other_user, registry, db_kind, factory):
+    image_id = _own_image(client, user, factory)
 
     def write(i):
         if i % 2:
@@ -142,10 +144,10 @@ def test_concurrent_member_and_property_writes(client, user, other_user, registr
     assert members == [other_user.uuid] and properties == ["os"]
 
 
-def test_concurrent_image_property_headers(client, user, registry, db_kind):
+def test_concurrent_image_property_headers(client, user, registry, db_kind, factory):
     """The image service's PUT replaces the properties: concurrent ones
     take turns (no unique violation), the last one wins whole."""
-    image_id = _own_image(client, user)
+    image_id = _own_image(client, user, factory)
 
     def update(i):
         return client().put(f"{IMAGES}/{image_id}", headers=dict(user.headers, **{

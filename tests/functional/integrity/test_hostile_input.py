@@ -39,6 +39,7 @@ def targets(create_server, user, other_user, registry, factory, image):
     """A value for every URL placeholder, each naming something the
     caller may change, and the token each permission needs."""
     server = create_server(user)["id"]
+    location = factory.stored_file(user.uuid, "c/own.img")
     network_id = make_network(registry, name="mine", type="MAC_FILTERED", owner=user.uuid,
                               cidr="192.168.0.0/24")
     with session_scope(registry) as db:
@@ -47,8 +48,7 @@ def targets(create_server, user, other_user, registry, factory, image):
         fip = IPAddress(network_id=network_id, subnet_id=network.subnet(4).id, user_uuid=user.uuid,
                         address="192.168.0.10", ip_version=4, floating=True)
         db.add(fip)
-        own = image_registry.register(db, name="own", owner=user.uuid,
-                                      location=f"pithos://{user.uuid}/c/own.img")
+        own = image_registry.register(db, name="own", owner=user.uuid, location=location)
         db.flush()
         values = {"server_id": server, "network_id": network_id, "image_id": own.id, "key": "k",
                   "member": other_user.uuid, "serial": 1, "token_id": "x",
@@ -101,7 +101,8 @@ def test_nul_and_controls_in_image_headers(testapp, user, registry, db_kind):
     assert counts(registry) == before
 
 
-def test_cr_lf_in_image_properties(testapp, user, registry, db_kind):
+def test_cr_lf_in_image_properties(testapp, user, registry, db_kind, factory):
+    factory.stored_file(user.uuid, "c/x.img")
     res = testapp.post("/image/v1.0/images", headers=dict(user.headers, **{
         "X-Image-Meta-Name": "n", "X-Image-Meta-Location": f"pithos://{user.uuid}/c/x.img"}))
     image_id = res.headers["X-Image-Meta-Id"]
@@ -149,7 +150,8 @@ def test_server_metadata_limits(create_server, testapp, user, registry, db_kind)
         assert db.scalar(select(func.count()).select_from(ServerMetadata)) == 128
 
 
-def test_image_property_limits(testapp, user, db_kind):
+def test_image_property_limits(testapp, user, db_kind, factory):
+    factory.stored_file(user.uuid, "c/x.img")
     res = testapp.post("/image/v1.0/images", headers=dict(user.headers, **{
         "X-Image-Meta-Name": "n", "X-Image-Meta-Location": f"pithos://{user.uuid}/c/x.img"}))
     image_id = res.headers["X-Image-Meta-Id"]

@@ -39,21 +39,21 @@ def test_resource_list(manage):
 
 
 def test_resource_add_and_modify_for_another_service(manage, testapp, factory, user):
-    added = manage("resource-add", "pithos.diskspace", "--service", "pithos",
+    added = manage("resource-add", "archive.diskspace", "--service", "archive",
                    "--default-limit", "1024", "--unit", "bytes", "--description", "Disk space")
-    assert added == {"name": "pithos.diskspace", "service": "pithos", "description": "Disk space",
+    assert added == {"name": "archive.diskspace", "service": "archive", "description": "Disk space",
                      "unit": "bytes", "default_limit": 1024, "allow_in_projects": True,
                      "ui_visible": True, "api_visible": True}
-    assert "exists" in manage("resource-add", "pithos.diskspace", "--service", "pithos",
+    assert "exists" in manage("resource-add", "archive.diskspace", "--service", "archive",
                               "--default-limit", "1", expect=1)
-    assert testapp.get(ROOT + "/resources").json["pithos.diskspace"]["unit"] == "bytes"
-    modified = manage("resource-modify", "pithos.diskspace", "--default-limit", "2048")
+    assert testapp.get(ROOT + "/resources").json["archive.diskspace"]["unit"] == "bytes"
+    modified = manage("resource-modify", "archive.diskspace", "--default-limit", "2048")
     assert modified["default_limit"] == 2048
     assert "No resource" in manage("resource-modify", "nothing", "--default-limit", "1", expect=1)
 
     # The other service accounts its resource through the commission API.
-    token = {"X-Auth-Token": factory.component("pithos", base_url="https://p.example.org/")}
-    provision = {"holder": user.uuid, "source": "system", "resource": "pithos.diskspace",
+    token = {"X-Auth-Token": factory.component("archive", base_url="https://a.example.org/")}
+    provision = {"holder": user.uuid, "source": "system", "resource": "archive.diskspace",
                  "quantity": 2049}
     post_json(testapp, ROOT + "/commissions", {"provisions": [provision]}, headers=token,
               status=413)
@@ -62,26 +62,26 @@ def test_resource_add_and_modify_for_another_service(manage, testapp, factory, u
               headers=token, status=201)
     body = testapp.get(ROOT + "/service_quotas", headers=token).json
     assert body[user.uuid]["system"] == {
-        "pithos.diskspace": {"limit": 2048, "usage": 2048, "pending": 0}}
+        "archive.diskspace": {"limit": 2048, "usage": 2048, "pending": 0}}
 
 
 def test_resource_add_not_in_projects(manage, testapp):
-    added = manage("resource-add", "pithos.diskspace", "--service", "pithos",
+    added = manage("resource-add", "archive.diskspace", "--service", "archive",
                    "--default-limit", "1", "--no-projects")
     assert added["allow_in_projects"] is False
-    assert testapp.get(ROOT + "/resources").json["pithos.diskspace"]["allow_in_projects"] is False
+    assert testapp.get(ROOT + "/resources").json["archive.diskspace"]["allow_in_projects"] is False
 
 
 def test_resource_fields_longer_than_stored_are_refused(manage):
-    too_long = [("x" * 129, "--service", "pithos"), ("pithos.x", "--service", "p" * 65),
+    too_long = [("x" * 129, "--service", "archive"), ("pithos.x", "--service", "p" * 65),
                 ("pithos.x", "--unit", "u" * 33), ("pithos.x", "--description", "d" * 256)]
     for name, option, value in too_long:
         args = [name, "--default-limit", "1", option, value]
         if option != "--service":
-            args += ["--service", "pithos"]
+            args += ["--service", "archive"]
         assert "at most" in manage("resource-add", *args, expect=1)
-    assert "at most" in manage("resource-add", "pithos.x", "--service", "pithos",
+    assert "at most" in manage("resource-add", "pithos.x", "--service", "archive",
                                "--default-limit", str(2 ** 63), expect=1)
-    manage("resource-add", "pithos.x", "--service", "pithos", "--default-limit", "1")
+    manage("resource-add", "pithos.x", "--service", "archive", "--default-limit", "1")
     assert "at most" in manage("resource-modify", "pithos.x", "--description", "d" * 256, expect=1)
     assert "pithos.x" in {r["name"] for r in manage("resource-list")}

@@ -32,10 +32,10 @@ def test_resources_need_no_token(testapp):
 
 
 def test_resources_lists_only_api_visible(testapp, registry):
-    add_resource(registry, "pithos.hidden", "pithos_object_store", 1, api_visible=False)
-    add_resource(registry, "pithos.diskspace", "pithos_object_store", 1)
+    add_resource(registry, "archive.hidden", "archive_store", 1, api_visible=False)
+    add_resource(registry, "archive.diskspace", "archive_store", 1)
     listed = testapp.get(ROOT + "/resources", status=200).json
-    assert "pithos.diskspace" in listed and "pithos.hidden" not in listed
+    assert "archive.diskspace" in listed and "archive.hidden" not in listed
 
 
 def test_quotas_need_a_user_token(testapp, factory):
@@ -86,7 +86,7 @@ def test_service_quotas_need_a_component_token(testapp, user):
 
 
 def test_service_quotas_of_every_user(testapp, registry, factory, user, other_user):
-    add_resource(registry, "pithos.diskspace", "pithos_object_store", 5)
+    add_resource(registry, "archive.diskspace", "archive_store", 5)
     token = factory.component("cyclades")
     with session_scope(registry) as db:
         quotas.charge(db, user.uuid, {"cyclades.vm": 1})
@@ -99,12 +99,12 @@ def test_service_quotas_of_every_user(testapp, registry, factory, user, other_us
 
 
 def test_service_quotas_of_another_component(testapp, registry, factory, user):
-    add_resource(registry, "pithos.diskspace", "pithos", 5 * GiB)
-    token = factory.component("pithos", base_url="https://pithos.example.org/")
+    add_resource(registry, "archive.diskspace", "archive", 5 * GiB)
+    token = factory.component("archive", base_url="https://pithos.example.org/")
     body = testapp.get(ROOT + "/service_quotas", {"user": user.uuid},
                        headers={"X-Auth-Token": token}, status=200).json
     assert body == {user.uuid: {"system": {
-        "pithos.diskspace": {"limit": 5 * GiB, "usage": 0, "pending": 0}}}}
+        "archive.diskspace": {"limit": 5 * GiB, "usage": 0, "pending": 0}}}}
 
 
 def test_service_quotas_of_one_user(testapp, factory, user, other_user):

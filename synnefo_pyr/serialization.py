@@ -27,7 +27,9 @@ XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 SNF_NS = "http://docs.synnefo.org/api/v1.0"
 
 
-def requested_format(request):
+def requested_format(request, default=JSON):
+    """The format the client asked for (module docstring), ``default`` when
+    it asked for none."""
     fmt = request.GET.get("format")
     if fmt in (JSON, XML):
         return fmt
@@ -40,7 +42,7 @@ def requested_format(request):
             return JSON
         if media == "application/xml":
             return XML
-    return JSON
+    return default
 
 
 def format_suffix_tween_factory(handler, registry):

@@ -7,9 +7,11 @@ from urllib.parse import unquote
 
 from synnefo_pyr import errors, faults
 from synnefo_pyr.storage import conditions, metadata, objects, publishing, sharing
+from synnefo_pyr.serialization import JSON, XML, requested_format  # noqa: F401 (the views read the formats here)
 from synnefo_pyr.storage.containers import parse_policy
 
-TEXT, JSON, XML = "text", "json", "xml"
+#: The object store's plain-text listings (beside serialization's JSON and XML).
+TEXT = "text"
 
 
 def _header_name(environ_key):
@@ -76,16 +78,9 @@ def until_us(request):
 
 
 def reply_format(request, default):
-    fmt = request.GET.get("format")
-    if fmt in (JSON, XML):
-        return fmt
-    for entry in request.headers.get("Accept", "").split(","):
-        media = entry.split(";")[0].strip().lower()
-        if media == "application/json":
-            return JSON
-        if media == "application/xml":
-            return XML
-    return default
+    """The listing format asked for; ``default`` (the contract's, often
+    text) when none. The object store's paths take no format suffix."""
+    return requested_format(request, default)
 
 
 def domain(call, *args, **kwargs):

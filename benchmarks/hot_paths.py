@@ -155,8 +155,7 @@ def seed(db_url, port, servers, block_dir):
     from synnefo_pyr.db import session_scope
     from synnefo_pyr.identity import accounts
     from synnefo_pyr.images import registry as images
-    from synnefo_pyr.network import services as networks
-    from synnefo_pyr.network.subnets import validate_subnets
+    from synnefo_pyr.network import subnets
     from synnefo_pyr.storage import files
 
     settings = dict(line.split(" = ", 1) for line in SERVICE_INI.format(
@@ -169,8 +168,8 @@ def seed(db_url, port, servers, block_dir):
         token, _ = accounts.issue_token(db, user, 7 * 24 * 3600)
         flavor = Flavor(cpu=1, ram=1024, disk=20, disk_template="drbd")
         db.add(flavor)
-        networks.create_network(db, name="Internet", type="IP_LESS_ROUTED", public=True,
-                                subnets=validate_subnets("10.0.0.0/16"))
+        subnets.create_network_with_subnets(db, subnets.operator_subnet_specs(cidr="10.0.0.0/16"),
+                                            name="Internet", type="IP_LESS_ROUTED", public=True)
         db.flush()
         flavor_id = flavor.id
     # An image is a stored file: store two, then register them.

@@ -28,7 +28,8 @@ from synnefo_pyr.identity import accounts
 from synnefo_pyr.images import registry as image_registry
 from synnefo_pyr.storage import files
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.network.models import NIC, Network
+from synnefo_pyr.network import subnets
+from synnefo_pyr.network.models import NIC, IPAddress, Network
 from synnefo_pyr.compute.models import Diagnostic, Flavor, Server, ServerMetadata
 
 LIST = "/compute/v2.0/servers/detail"
@@ -40,8 +41,10 @@ def setup(registry):
         user = accounts.create_user(db, "bench@example.org", "Bench", "Mark")
         token, _ = accounts.issue_token(db, user, 3600)
         flavor = Flavor(cpu=1, ram=1024, disk=20, disk_template="drbd")
-        network = Network(name="public", type="IP_LESS_ROUTED", public=True, cidr="10.0.0.0/8")
-        db.add_all([flavor, network])
+        network = subnets.create_network_with_subnets(
+            db, subnets.operator_subnet_specs(cidr="10.0.0.0/8"), name="public", type="IP_LESS_ROUTED",
+            public=True)
+        db.add(flavor)
         # An image is a stored file: store a small one first.
         files.store_file(db, registry.block_store, registry.storage_settings.block_size,
                          account=user.uuid, container="images", name="img",
@@ -54,14 +57,16 @@ def setup(registry):
 
 def add_servers(registry, owner, flavor_id, network_id, image_id, start, count):
     with session_scope(registry) as db:
+        subnet_id = db.get(Network, network_id).subnet(4).id
         for n in range(start, start + count):
             server = Server(user_uuid=owner, name=f"s{n}", flavor_id=flavor_id, image_id=image_id,
                             operstate="ACTIVE", build_progress=100)
             server.metadata_items = [ServerMetadata(key=f"k{i}", value=str(i)) for i in range(3)]
             server.nics = [
-                NIC(network_id=network_id, index=i, state="ACTIVE",
+                NIC(network_id=network_id, index=i, state="ACTIVE", user_uuid=owner, device_owner="vm",
                     mac=f"aa:00:{n // 65536:02x}:{n // 256 % 256:02x}:{n % 256:02x}:{i:02x}",
-                    ipv4=f"10.{i}.{n // 256 % 256}.{n % 256}")
+                    addresses=[IPAddress(network_id=network_id, subnet_id=subnet_id, user_uuid=owner,
+                                         address=f"10.{i}.{n // 256 % 256}.{n % 256}", ip_version=4)])
                 for i in range(2)
             ]
             server.diagnostics = [Diagnostic(source="bench", level="INFO", message=f"m{i}") for i in range(2)]

@@ -294,9 +294,22 @@ def upgrade_schema(engine):
     changes. Each package's migrations may form a branch of their own, so
     every head is upgraded."""
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
-    with engine.begin() as connection:
-        cfg.attributes["connection"] = connection
-        alembic_command.upgrade(cfg, "heads")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        # SQLite alters a table by rebuilding it (copy, drop, rename): with
+        # foreign keys enforced, dropping a table other rows refer to
+        # fails. The pragma only takes effect outside a transaction: sent
+        # on the driver's connection, before ours BEGINs.
+        driver = connection.connection.driver_connection if sqlite else None
+        if sqlite:
+            driver.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                cfg.attributes["connection"] = connection
+                alembic_command.upgrade(cfg, "heads")
+        finally:
+            if sqlite:
+                driver.execute("PRAGMA foreign_keys=ON")
 
 
 def _ensure_sqlite_dir(url):

@@ -103,7 +103,11 @@ VALIDATORS = {
         personality={"type": "array", "maxItems": 5, "items": obj(
             ["path", "contents"], path=STRING, contents=STRING, group=STRING, mode=INTEGER,
             owner=STRING)},
-        networks={"type": "array", "items": obj(["uuid"], uuid=STRING)},
+        # behaviours-network.md L39: a network (and an address), or a port.
+        networks={"type": "array", "items": {"oneOf": [
+            obj(["uuid"], uuid={"type": ["string", "integer"]}, fixed_ip={"type": ["string", "null"]}),
+            obj(["port"], port={"type": ["string", "integer"]}),
+        ]}},
     ))),
     "synnefo_pyr.schemas.compute:rename_body": _json(wrapped("server", obj(["name"], name=STRING))),
     "synnefo_pyr.schemas.compute:metadata_body": _json(_METADATA),
@@ -116,6 +120,8 @@ VALIDATORS = {
         console=obj(["type"], type={"enum": ["vnc"]}),
         firewallProfile=obj(["profile"], profile={"enum": ["ENABLED", "DISABLED", "PROTECTED"]},
                             nic=STRING),
+        addFloatingIp=obj(["address"], address=STRING),
+        removeFloatingIp=obj(["address"], address=STRING),
     )),
     "synnefo_pyr.schemas.networks:create_body": _json(wrapped("network", obj(
         ["name", "type"], name=STRING,
@@ -127,6 +133,33 @@ VALIDATORS = {
         add=obj(["serverRef"], serverRef={"type": ["integer", "string"]}),
         remove=obj(serverRef={"type": ["integer", "string"]}, attachment=STRING),
     )),
+    # The network service (behaviours-network.md): one wrapper per body.
+    "synnefo_pyr.schemas.network:network_create_body": _json(wrapped("network", obj(
+        ["type"], type={"enum": ["MAC_FILTERED", "IP_LESS_ROUTED", "CUSTOM", "PHYSICAL_VLAN"]},
+        name=STRING, admin_state_up=BOOLEAN, shared=BOOLEAN,
+    ))),
+    "synnefo_pyr.schemas.network:network_update_body": _json(wrapped("network", obj(
+        ["name"], name=STRING, admin_state_up=BOOLEAN, shared=BOOLEAN))),
+    "synnefo_pyr.schemas.network:subnet_create_body": _json(wrapped("subnet", obj(
+        ["network_id", "cidr"], network_id={"type": ["string", "integer"]}, cidr=STRING,
+        ip_version={"enum": [4, 6]}, name=STRING, gateway_ip={"type": ["string", "null"]},
+        enable_dhcp=BOOLEAN, enable_slaac=BOOLEAN,
+        allocation_pools={"type": "array", "items": obj(["start", "end"], start=STRING, end=STRING)},
+        dns_nameservers={"type": "array", "items": STRING},
+        host_routes={"type": "array", "items": STRING},
+    ))),
+    "synnefo_pyr.schemas.network:subnet_update_body": _json(wrapped("subnet", obj(
+        ["name"], name={"type": ["string", "null"]}))),
+    "synnefo_pyr.schemas.network:port_create_body": _json(wrapped("port", obj(
+        ["network_id"], network_id={"type": ["string", "integer"]},
+        device_id={"type": ["string", "integer"]}, name=STRING,
+        fixed_ips={"type": "array", "maxItems": 1, "items": obj(ip_address=STRING, subnet_id=STRING)},
+        security_groups={"type": "array", "items": STRING},
+    ))),
+    "synnefo_pyr.schemas.network:port_update_body": _json(wrapped("port", obj(
+        name=STRING, security_groups={"type": "array", "items": STRING}))),
+    "synnefo_pyr.schemas.network:floating_ip_create_body": _json(wrapped("floatingip", obj(
+        floating_network_id={"type": ["string", "integer", "null"]}, floating_ip_address=STRING))),
     "synnefo_pyr.schemas.images:list_query": _query(
         ("name", STRING), ("container_format", STRING), ("disk_format", STRING), ("status", STRING),
         ("size_min", INTEGER), ("size_max", INTEGER),
@@ -253,8 +286,9 @@ def describe(registry):
         "info": {
             "title": "synnefo_pyr: the Synnefo cloud APIs",
             "version": "0.1.0",
-            "description": "Identity, account (quotas, commissions, projects), compute, image "
-                           "and object-store APIs. Every error answers the fault body of `default`.",
+            "description": "Identity, account (quotas, commissions, projects), compute, network, "
+                           "image and object-store APIs. Every error answers the fault body of "
+                           "`default`.",
         },
         "servers": [{"url": settings.base_url}] if settings.base_url else [],
         "components": {"securitySchemes": {

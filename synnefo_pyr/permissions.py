@@ -28,6 +28,9 @@ class Permission(StrEnum):
     IMAGE_WRITE = "image:write"
     COMPUTE_READ = "compute:read"
     COMPUTE_WRITE = "compute:write"
+    # The network service (users)
+    NETWORK_READ = "network:read"
+    NETWORK_WRITE = "network:write"
     # Projects: every user may call the project API; who may see a project,
     # an application or a membership is the item's ACL.
     PROJECTS_USE = "projects:use"
@@ -50,6 +53,7 @@ def is_service_permission(permission):
 _READ_OF = {
     Permission.IMAGE_WRITE: Permission.IMAGE_READ,
     Permission.COMPUTE_WRITE: Permission.COMPUTE_READ,
+    Permission.NETWORK_WRITE: Permission.NETWORK_READ,
 }
 
 

@@ -75,3 +75,39 @@ class Factory:
         with self.session() as db:
             _, clear = accounts.create_component(db, name, base_url, ui_url)
             return clear
+
+
+def make_network(registry, *, public=False, owner=None, name="net", type="CUSTOM", cidr=None,
+                 gateway=None, cidr6=None, gateway6=None, pools=None, floating_ip_pool=False,
+                 drained=False, dhcp=True):
+    """A committed network with its subnets, as ``snf-pyr-manage
+    network-create`` makes it (operator limits; ``owner`` is a uuid,
+    charged to its private-network quota); returns its id."""
+    from synnefo_pyr.network import subnets
+
+    with session_scope(registry) as db:
+        specs = subnets.operator_subnet_specs(cidr=cidr, gateway=gateway, cidr6=cidr6,
+                                              gateway6=gateway6, dhcp=dhcp, pools=pools)
+        return subnets.create_network_with_subnets(
+            db, specs, name=name, type=type, public=public, owner=owner,
+            floating_ip_pool=floating_ip_pool, drained=drained,
+            mac_pool=registry.network_settings.mac_pool, force_quota=True,
+        ).id
+
+
+def nic_row(db, *, network_id, user_uuid, server_id=None, index=None, mac=None, ipv4=None, ipv6=None,
+            state="ACTIVE"):
+    """A port row with its address rows (the IPv4 one from the network's
+    IPv4 subnet), as the API and the backend would leave them; added to
+    ``db``, not flushed."""
+    from synnefo_pyr.network.models import NIC, IPAddress, Network
+
+    network = db.get(Network, network_id)
+    nic = NIC(network_id=network_id, server_id=server_id, user_uuid=user_uuid, index=index, mac=mac,
+              state=state, device_owner="vm" if server_id is not None or index is not None else None)
+    for version, address in ((4, ipv4), (6, ipv6)):
+        if address is not None:
+            nic.addresses.append(IPAddress(network_id=network_id, subnet_id=network.subnet(version).id,
+                                           user_uuid=user_uuid, address=address, ip_version=version))
+    db.add(nic)
+    return nic

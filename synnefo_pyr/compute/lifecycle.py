@@ -32,7 +32,8 @@ from synnefo_pyr.backend import jobs
 from synnefo_pyr.db import lock_row
 from synnefo_pyr.backend.interface import BackendError, FlavorSpec, NicSpec, ServerSpec, Task
 from synnefo_pyr.compute.models import Diagnostic, Flavor, Server
-from synnefo_pyr.network import services as networks
+# network.ports imports this module too: both use the other only at call time.
+from synnefo_pyr.network import ports
 from synnefo_pyr.network.models import NIC
 from synnefo_pyr.orm import utcnow
 from synnefo_pyr.quotas import engine as quotas
@@ -141,7 +142,7 @@ def check_may_start(server, action, required_state=None):
 def _built(db, server, payload):
     server.operstate = "ACTIVE"
     server.build_progress = 100
-    networks.on_server_built(db, server)
+    ports.on_server_built(db, server)
 
 
 def _operstate(state):
@@ -154,16 +155,23 @@ def _resized(db, server, payload):
     server.flavor = db.get(Flavor, payload["flavor"]["id"])
 
 
-def _connected(db, server, payload):
-    nic = db.get(NIC, payload["nic_id"])
-    if nic is not None:
-        networks.on_nic_connected(db, nic)
+def _port_hook(name):
+    """The hook ``ports.<name>`` applied to the job's port (looked up when
+    called: this table is built while ``ports`` may still be importing)."""
+    def apply(db, server, payload):
+        nic = db.get(NIC, payload["nic_id"])
+        if nic is not None:
+            getattr(ports, name)(db, nic)
+    return apply
 
 
-def _disconnected(db, server, payload):
-    nic = db.get(NIC, payload["nic_id"])
-    if nic is not None:
-        networks.on_nic_disconnected(db, nic)
+def _errored(db, server, payload):
+    server.operstate = "ERROR"
+
+
+def _build_failed(db, server, payload):
+    server.operstate = "ERROR"
+    ports.on_server_build_failed(db, server)
 
 
 def _destroyed(db, server, payload):
@@ -171,7 +179,7 @@ def _destroyed(db, server, payload):
     server.deleted = True
     # Jobs that were waiting behind the delete have nothing left to act on.
     jobs.cancel_pending(db, server.id)
-    networks.release_server_nics(db, server)
+    ports.release_server_ports(db, server)
 
 
 def _nothing(db, server, payload):
@@ -194,6 +202,8 @@ class Action:
     run: Callable
     #: What completion means for the server: ``(db, server, payload)``.
     completed: Callable = _nothing
+    #: What failure means for the server (beyond the diagnostics entry).
+    failed: Callable = _errored
     #: The API status the action needs to start (H5); ``None``: any.
     required_state: str | None = None
     #: Quota charged when the action is accepted: ``(server, payload) -> {resource: n}``.
@@ -210,7 +220,7 @@ def _resize_charge(server, payload):
 
 ACTIONS = {action.name: action for action in (
     Action("create", "BUILD", run=lambda driver, task: driver.create(task), completed=_built,
-           charge=lambda server, payload: server_provisions(server.flavor)),
+           failed=_build_failed, charge=lambda server, payload: server_provisions(server.flavor)),
     Action("start", "START", run=lambda driver, task: driver.start(task),
            completed=_operstate("ACTIVE"), required_state="STOPPED"),
     Action("shutdown", "STOP", run=lambda driver, task: driver.shutdown(task),
@@ -223,11 +233,12 @@ ACTIONS = {action.name: action for action in (
            charge=_resize_charge, refund_on_failure=True),
     Action("destroy", "DESTROY", run=lambda driver, task: driver.destroy(task), completed=_destroyed,
            release=lambda server, payload: server_provisions(server.flavor, sign=-1)),
+    # A failed connect removes its port and leaves the server as it was (D15).
     Action("connect", "CONNECT", run=lambda driver, task: driver.connect_nic(task, _nic_of(task)),
-           completed=_connected),
+           completed=_port_hook("on_connected"), failed=_port_hook("on_connect_failed")),
     Action("disconnect", "DISCONNECT",
            run=lambda driver, task: driver.disconnect_nic(task, _nic_of(task)),
-           completed=_disconnected),
+           completed=_port_hook("on_disconnected")),
 )}
 
 
@@ -340,6 +351,6 @@ class ServerJobs:
             # The server keeps what it had: give back what the action charged.
             back = {k: -v for k, v in action.charge(server, payload).items()}
             _charge(db, server, back, f"failed {job.action} of server {server.id}", force=True)
-        server.operstate = "ERROR"
+        action.failed(db, server, payload)
         server.diagnostics.append(_error_entry(job, message))
         _clear_task(server, job.action)

@@ -1,6 +1,6 @@
 """Compute: flavors and servers, with their metadata and diagnostics.
 
-A server's NICs are the network package's rows (``network/models.py``);
+A server's NICs are the network package's ports (``network/models.py``);
 its backend jobs are the backend's (``backend/models.py``).
 """
 from typing import TYPE_CHECKING
@@ -67,9 +67,10 @@ class Server(Base):
     metadata_items: Mapped[list["ServerMetadata"]] = relationship(
         back_populates="server", cascade="all, delete-orphan", order_by="ServerMetadata.key"
     )
-    nics: Mapped[list["NIC"]] = relationship(
-        back_populates="server", cascade="all, delete-orphan", order_by="NIC.index"
-    )
+    #: Its ports; they outlive neither the server nor their detachment,
+    #: but are created and removed by the network package (a port may
+    #: exist before it is attached), so no delete-orphan cascade here.
+    nics: Mapped[list["NIC"]] = relationship(back_populates="server", order_by="NIC.index")
     diagnostics: Mapped[list["Diagnostic"]] = relationship(
         back_populates="server", cascade="all, delete-orphan", order_by="Diagnostic.id.desc()"
     )

@@ -16,7 +16,7 @@ from synnefo_pyr.backend import jobs
 from synnefo_pyr.compute import lifecycle
 from synnefo_pyr.compute.models import Flavor, Server, ServerMetadata, flavor_name
 from synnefo_pyr.images import registry as images
-from synnefo_pyr.network import services as networks
+from synnefo_pyr.network import floating_ips, ports, server_ports
 from synnefo_pyr.orm import utcnow
 
 
@@ -35,7 +35,8 @@ class ServerRequest:
     flavor_id: int | None
     metadata: dict = field(default_factory=dict)
     personality: list = field(default_factory=list)
-    #: Network ids (``public`` or a number) to join; ``None``: the public one.
+    #: The ports to make (``network.server_ports.PortItem``/``NetworkItem``);
+    #: ``None``: the default networks (the default public network).
     networks: list | None = None
 
 
@@ -119,17 +120,15 @@ def random_password(length=10):
             return password
 
 
-def create_server(dbsession, user_uuid, spec, mac_prefix):
+def create_server(dbsession, user_uuid, spec, network_settings):
     """Create a server from a ``ServerRequest``; returns ``(server,
     admin_password)``. Its metadata is exactly what the client sent
-    (behaviours.md preface, item 7)."""
+    (behaviours.md preface, item 7); its ports are ``server_ports``'s,
+    all made or none."""
     flavor = find_flavor(dbsession, spec.flavor_id)
     image = images.find_visible(dbsession, user_uuid, spec.image_id)
     if image is None:
         raise errors.NotFound("Image not found.")
-    joined = None if spec.networks is None else [
-        networks.find_joinable(dbsession, user_uuid, network_id) for network_id in spec.networks
-    ]
     server = Server(
         user_uuid=user_uuid, name=spec.name, flavor=flavor, image_id=image.id,
         operstate="BUILD", build_progress=0,
@@ -141,11 +140,7 @@ def create_server(dbsession, user_uuid, spec, mac_prefix):
     server.diagnostics = []
     dbsession.add(server)
     dbsession.flush()
-    if joined is None:
-        networks.attach_public_nic(dbsession, server, mac_prefix)
-    else:
-        for network in joined:
-            networks.create_nic(dbsession, server, network, mac_prefix)
+    server_ports.attach_server_ports(dbsession, server, spec.networks, network_settings)
     lifecycle.begin(dbsession, server, "create", check=False, charged=True,
                     personality=spec.personality)
     return server, random_password()
@@ -192,53 +187,41 @@ def console(driver, server, console_type):
     return driver.console(lifecycle.server_spec(server), console_type)
 
 
-def _server_to_change(dbsession, server_id, user_uuid, action):
-    """The user's server, if ``action`` may run on it now (H5, H6).
-
-    Row-locked, so that of two actions sent at once the second sees the
-    task the first set, and is refused, instead of connecting twice."""
-    server = None if server_id is None else dbsession.scalars(
-        select(Server).where(Server.id == server_id).with_for_update(of=Server)
-        .execution_options(populate_existing=True)
-    ).first()
-    if server is None or server.user_uuid != user_uuid:
-        raise errors.NotFound("Server not found.")
-    lifecycle.check_may_start(server, action)
-    return server
-
-
-def connect(dbsession, network, server_id, user_uuid, mac_prefix):
+def connect(dbsession, network, server_id, user_uuid, network_settings):
     """Connect the user's server ``server_id`` to ``network`` (the compute
-    guide's ``add``): a new NIC, plugged in by the backend."""
-    networks.check_changeable(network)
-    server = _server_to_change(dbsession, server_id, user_uuid, "connect")
-    nic = networks.create_nic(dbsession, server, network, mac_prefix)
-    lifecycle.begin(dbsession, server, "connect", check=False, nic_id=nic.id)
+    guide's ``add``): a new port, plugged in by the backend."""
+    ports.connect_server(dbsession, network, server_id, user_uuid, network_settings)
 
 
 def disconnect(dbsession, network, server_id, user_uuid, attachment=None):
-    """Disconnect the user's server from ``network`` (``remove``): the NIC
-    named by ``attachment`` (``(server, index)``), or the server's only NIC
-    on it when the client named just the server (the guide's form)."""
-    networks.check_changeable(network)
-    server = _server_to_change(dbsession, server_id, user_uuid, "disconnect")
-    on_network = [nic for nic in server.nics if nic.network_id == network.id]
-    if attachment is not None:
-        on_network = [nic for nic in on_network if nic.index == attachment[1]]
-    if not on_network:
-        raise errors.NotFound("Attachment not found.")
-    if len(on_network) > 1:
-        raise errors.Invalid(
-            "Server has several attachments on this network",
-            "Name the one to remove with 'attachment'",
-        )
-    lifecycle.begin(dbsession, server, "disconnect", check=False, nic_id=on_network[0].id)
+    """Disconnect the user's server from ``network`` (``remove``)."""
+    ports.disconnect_server(dbsession, network, server_id, user_uuid, attachment)
 
 
 def set_firewall_profile(dbsession, server, profile, nic_id):
     lifecycle.check_may_start(server, "firewallProfile")
-    networks.set_firewall_profile(dbsession, server, profile, nic_id)
+    ports.set_firewall_profile(dbsession, server, profile, nic_id)
     server.updated_at = utcnow()
+
+
+def add_floating_ip(dbsession, server, address, network_settings):
+    """``addFloatingIp`` (D14): attach the user's floating IP ``address``
+    through a new port, as ``POST /ports`` would (L34)."""
+    lifecycle.check_changeable(server)
+    fip = floating_ips.find_own_by_address(dbsession, server.user_uuid, address)
+    ports.create_port(dbsession, server.user_uuid, {
+        "network_id": fip.network_id, "device_id": server.id, "fixed_ips": [{"ip_address": fip.address}],
+    }, network_settings)
+
+
+def remove_floating_ip(dbsession, server, address, network_settings):
+    """``removeFloatingIp``: delete the port holding the floating IP, as
+    ``DELETE /ports/<id>`` would (L28)."""
+    lifecycle.check_changeable(server)
+    fip = floating_ips.find_own_by_address(dbsession, server.user_uuid, address)
+    if fip.nic is None or fip.nic.server_id != server.id:
+        raise errors.Invalid(f"Floating IP {address} not attached to instance")
+    ports.delete_port(dbsession, fip.nic, network_settings)
 
 
 def rename(server, name):

@@ -1,37 +1,62 @@
-"""Addresses for NICs: MACs, IPv4 and IPv6, each handed out once.
+"""Addresses for ports: MACs (and the MAC prefixes of MAC_FILTERED
+networks), IPv4 from the allocation pools, IPv6 as EUI-64 of the MAC.
 
-Allocation is safe under concurrent requests:
+This module only *chooses*; the caller stores what was chosen (an
+``IPAddress`` row, a port's ``mac``) in the same transaction, while it
+still holds the lock taken here:
 
-* the MAC counter is advanced with one ``UPDATE ... RETURNING``, which
-  row-locks it on PostgreSQL and takes SQLite's single write lock, so every
-  MAC is handed out once, and on SQLite everything the allocating
-  transaction reads afterwards is already serialized;
-* the network row is then locked (``SELECT ... FOR UPDATE``) before the
-  used addresses are read, so two transactions never pick the same free
-  address; the unique constraint (network_id, ipv4) stays the last line of
+* ``lock_network`` serializes everyone choosing addresses on a network:
+  ``SELECT ... FOR NO KEY UPDATE`` of its row on PostgreSQL (on SQLite,
+  writers are serialized by their BEGIN IMMEDIATE, ``db.py``). The unique
+  key (network, address) of the address rows stays the last line of
   defence.
+* a MAC counter is advanced with one ``UPDATE ... RETURNING`` (the
+  increment is the lock), so every MAC is handed out once.
+* MAC prefix leases queue on one counter row (``PREFIX_POOL_LOCK``).
+
+Lock order, everywhere (``compute/lifecycle.py``): the server, then quota
+holdings, then networks (in ascending id), then MAC counters, jobs last.
 """
 import ipaddress
+from dataclasses import dataclass
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from synnefo_pyr import errors
-from synnefo_pyr.db import insert_ignoring_duplicates
-from synnefo_pyr.network.models import NIC, MacCounter, Network
+from synnefo_pyr.db import insert_ignoring_duplicates, lock_row
+from synnefo_pyr.network.models import NIC, IPAddress, MacCounter, Network
 
 NO_FREE_ADDRESS = "No more IP addresses available"
+#: The counter row whose lock serializes MAC prefix leases.
+PREFIX_POOL_LOCK = "prefix-pool"
 
 
-def next_index(dbsession, server):
-    """The index of a server's next NIC (``nic-<server>-<index>``)."""
-    if server.id is None:
-        indexes = [nic.index for nic in server.nics]
-    else:
-        # Read after the MAC lock: a concurrent NIC of this server is visible.
-        indexes = [dbsession.scalar(select(func.max(NIC.index)).where(NIC.server_id == server.id))]
-        indexes += [nic.index for nic in server.nics if nic.id is None]
-    indexes = [i for i in indexes if i is not None]
-    return max(indexes) + 1 if indexes else 0
+# --- locks ---------------------------------------------------------------
+
+
+def lock_networks(dbsession, network_ids):
+    """Lock the rows of ``network_ids``, in ascending id order. (On SQLite
+    a writing transaction holds the database's one write lock from its
+    BEGIN IMMEDIATE on: there is nothing more to lock.)"""
+    ids = sorted(set(network_ids))
+    if not ids:
+        return
+    # FOR NO KEY UPDATE: allocators queue on the row, while rows that
+    # merely refer to the network (a new port's foreign key takes KEY
+    # SHARE) are not blocked, and cannot deadlock with them.
+    dbsession.execute(
+        select(Network.id).where(Network.id.in_(ids)).order_by(Network.id)
+        .with_for_update(key_share=True)
+    )
+
+
+def lock_network(dbsession, network):
+    """Lock ``network`` and read it (and its subnets) again as the lock
+    found it: a concurrent delete or drain is seen (``db.lock_row``)."""
+    lock_row(network, "subnets", dbsession=dbsession)
+
+
+# --- MACs ------------------------------------------------------------------
 
 
 def allocate_mac(dbsession, prefix):
@@ -51,40 +76,143 @@ def allocate_mac(dbsession, prefix):
             raise errors.Unavailable("No free MAC addresses", f"Prefix {prefix} is exhausted")
         suffix = value.to_bytes(suffix_bytes, "big")
         mac = ":".join([prefix] + [f"{byte:02x}" for byte in suffix])
-        # A NIC made under an earlier, overlapping prefix ("aa:00" after
+        # A port made under an earlier, overlapping prefix ("aa:00" after
         # "aa:00:00") may hold it already: skip it rather than fail on the
         # unique constraint.
         if dbsession.scalar(select(NIC.id).where(NIC.mac == mac).limit(1)) is None:
             return mac
 
 
+def _octets(prefix):
+    return [int(part, 16) for part in prefix.split(":")]
+
+
+def _overlap(a, b):
+    """Whether two MAC prefixes can produce the same address."""
+    a, b = _octets(a), _octets(b)
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
+
+
+@dataclass(frozen=True)
+class MacPrefixPool:
+    """The 3-byte MAC prefixes MAC_FILTERED networks lease, ``first`` to
+    ``last`` (``"aa:01:00-aa:ff:ff"``), without the prefixes whose first
+    octet is not locally administered unicast and those overlapping the
+    deployment's own prefix ``reserved``."""
+
+    first: int
+    last: int
+    reserved: str
+
+    @classmethod
+    def parse(cls, text, reserved):
+        """``None`` (with a message) when ``text`` is not ``START-END``."""
+        try:
+            start, end = (part.strip().lower() for part in text.split("-"))
+            first, last = (int(p.replace(":", ""), 16) for p in (start, end))
+            if len(_octets(start)) != 3 or len(_octets(end)) != 3 or first > last:
+                raise ValueError
+        except ValueError:
+            return None
+        return cls(first, last, reserved)
+
+    def prefixes(self):
+        for value in range(self.first, self.last + 1):
+            octets = value.to_bytes(3, "big")
+            if octets[0] & 0x03 != 0x02:  # locally administered, unicast
+                continue
+            prefix = ":".join(f"{o:02x}" for o in octets)
+            if not _overlap(prefix, self.reserved):
+                yield prefix
+
+
+def lease_mac_prefix(dbsession, pool):
+    """The lowest prefix of ``pool`` no live network holds (the caller
+    stores it on its network); 503 when every one is taken."""
+    insert_ignoring_duplicates(dbsession, MacCounter.__table__,
+                               [{"prefix": PREFIX_POOL_LOCK, "next_value": 0}])
+    dbsession.execute(
+        update(MacCounter).where(MacCounter.prefix == PREFIX_POOL_LOCK)
+        .values(next_value=MacCounter.next_value + 1)
+        .execution_options(synchronize_session=False)
+    )
+    taken = set(dbsession.scalars(select(Network.mac_prefix).where(Network.mac_prefix.is_not(None))))
+    prefix = next((p for p in pool.prefixes() if p not in taken), None)
+    if prefix is None:
+        raise errors.Unavailable("Failed to allocate resources for network.", "No free MAC prefix")
+    return prefix
+
+
+# --- IPv4 -------------------------------------------------------------------
+
+
+def _used(dbsession, network):
+    return {int(ipaddress.ip_address(a)) for a in dbsession.scalars(
+        select(IPAddress.address).where(IPAddress.network_id == network.id, IPAddress.ip_version == 4)
+    )}
+
+
+def _ranges(subnet):
+    return [(int(ipaddress.IPv4Address(p.first_address)), int(ipaddress.IPv4Address(p.last_address)))
+            for p in subnet.pools]
+
+
+def full_network(network):
+    return errors.Conflict(NO_FREE_ADDRESS, f"No more IP addresses available on network {network.id}")
+
+
 def allocate_ipv4(dbsession, network):
-    """The lowest free IPv4 address of ``network`` (``None`` without an
-    IPv4 subnet); a full network is a conflict (409)."""
-    if not network.cidr:
+    """``(subnet, address)``: the lowest free address of the pools of the
+    network's IPv4 subnet, in pool order; ``None`` without an IPv4 subnet;
+    409 when none is left. Locks the network."""
+    subnet = network.subnet(4)
+    if subnet is None:
         return None
-    # Whoever holds this lock is the only one choosing an address here.
-    dbsession.execute(select(Network.id).where(Network.id == network.id).with_for_update())
-    used = set(dbsession.scalars(
-        select(NIC.ipv4).where(NIC.network_id == network.id, NIC.ipv4.is_not(None))
-    ))
-    address = first_free_address(network.cidr, network.gateway, used)
-    if address is None:
-        raise errors.Conflict(NO_FREE_ADDRESS, f"Network {network.id} is full")
-    return address
+    lock_network(dbsession, network)
+    used = _used(dbsession, network)
+    for first, last in _ranges(subnet):
+        for value in range(first, last + 1):
+            if value not in used:
+                return subnet, str(ipaddress.IPv4Address(value))
+    raise full_network(network)
 
 
-def first_free_address(cidr, gateway, used):
-    """The lowest host address of ``cidr`` that is neither the gateway nor
-    in ``used`` (network and broadcast addresses are never hosts)."""
-    taken = set(used)
-    if gateway:
-        taken.add(gateway)
-    for host in ipaddress.ip_network(cidr).hosts():
-        text = str(host)
-        if text not in taken:
-            return text
-    return None
+def in_pools(network, address):
+    """``(subnet, normalized address)`` when ``address`` (a valid IPv4
+    text) lies in one of the network's pools; else 400."""
+    subnet = network.subnet(4)
+    value = int(ipaddress.IPv4Address(address))
+    if subnet is None or not any(first <= value <= last for first, last in _ranges(subnet)):
+        raise errors.Invalid(f"Address {address} does not belong to network {network.id}")
+    return subnet, str(ipaddress.IPv4Address(value))
+
+
+def reserve_ipv4(dbsession, network, address):
+    """``(subnet, address)`` for an address asked for by name: in a pool
+    (else 400) and free (else 409). Locks the network."""
+    subnet, address = in_pools(network, address)
+    lock_network(dbsession, network)
+    if int(ipaddress.IPv4Address(address)) in _used(dbsession, network):
+        raise errors.Conflict(f"IP address {address} is already used.")
+    return subnet, address
+
+
+def parse_ipv4(value):
+    """A client's IPv4 address text, normalized; 400 otherwise (IPv6 has
+    a message of its own)."""
+    try:
+        if not isinstance(value, str):
+            raise ValueError(value)
+        address = ipaddress.ip_address(value.strip())
+    except ValueError:
+        raise errors.Invalid(f"{value} is not a valid IPv4 Address")
+    if address.version != 4:
+        raise errors.Invalid("'ip_address' can be only an IPv4 address'")
+    return str(address)
+
+
+# --- IPv6 -------------------------------------------------------------------
 
 
 def eui64_address(cidr6, mac):
@@ -94,5 +222,3 @@ def eui64_address(cidr6, mac):
     interface = bytes([octets[0] ^ 0x02]) + octets[1:3] + b"\xff\xfe" + octets[3:]
     network = ipaddress.IPv6Network(cidr6)
     return str(network.network_address + int.from_bytes(interface, "big"))
-
-

@@ -1,58 +1,89 @@
-"""Networks and NICs: the special public network, who may see and join a
-network, NIC creation (MAC, IPv4, IPv6), connecting and disconnecting, and
-the NIC life cycle the backend drives.
+"""Networks: who may see them, the default public network, creating,
+renaming, draining and deleting them.
 
-Servers call ``attach_public_nic`` / ``create_nic`` when they are created;
-the compute action table calls the ``on_*`` hooks as jobs complete. The
-compute guide's networks API (views/compute/networks.py) and, later, the
-Neutron-style network service are views of the same rows.
+Both the compute guide's ``/compute/v2.0/networks`` and the network
+service (``/network/v2.0/networks``) are views of these functions. Every
+network's id is its decimal row id (behaviours-network.md D1); the compute
+view also takes ``public`` for the default public network (L44).
 
-Addresses come from ``allocation`` (each handed out once, also under
-concurrent requests).
+Subnets are ``subnets``'s, ports ``ports``'s, floating IPs
+``floating_ips``'s.
 """
-import re
-
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, or_, select
 
 from synnefo_pyr import errors
 from synnefo_pyr.compute.models import Server
 from synnefo_pyr.db import db_id
 from synnefo_pyr.network import allocation
-from synnefo_pyr.network.models import NIC, Network
+from synnefo_pyr.network.models import NIC, IPAddress, Network, Subnet
 from synnefo_pyr.orm import utcnow
 from synnefo_pyr.quotas import engine as quotas
 
-#: The API id of the public network (compute guide, Networks).
+#: The compute view's alias of the default public network.
 PUBLIC_ID = "public"
 PRIVATE_NETWORK_RESOURCE = "cyclades.network.private"
-FIREWALL_PROFILES = ("ENABLED", "DISABLED", "PROTECTED")
-_NIC_ID = re.compile(r"^nic-([0-9]+)-([0-9]+)$")
+DRAINED = "SNF:DRAINED"
+#: The guide's network types (the reference's "flavors").
+NETWORK_TYPES = ("CUSTOM", "IP_LESS_ROUTED", "MAC_FILTERED", "PHYSICAL_VLAN")
+MAX_NAME_LENGTH = 128
 
 
-# --- networks ----------------------------------------------------------
+def network_name(value):
+    """A network's name: a string of at most 128 characters."""
+    if not isinstance(value, str):
+        raise errors.Invalid("Malformed request", "Network name must be a string")
+    if len(value) > MAX_NAME_LENGTH:
+        raise errors.Invalid("Network name is too long", f"At most {MAX_NAME_LENGTH} characters")
+    return value
+
+
+# --- ids and visibility ---------------------------------------------------
+
+
+def network_api_id(network):
+    """A network's id in every body and URL (D1)."""
+    return str(network.id)
+
+
+def parse_id(value, message):
+    """An id sent in a body: a JSON integer or a string of ASCII digits.
+    Anything else is 400 ``message``; beyond the column's range it names
+    nothing (``None``: 404 later)."""
+    if isinstance(value, bool) or not isinstance(value, (int, str)):
+        raise errors.Invalid(message)
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise errors.Invalid(message)
+    if isinstance(value, int) and value < 0:
+        raise errors.Invalid(message)
+    return db_id(value) if isinstance(value, int) else db_id(value.lstrip("0") or "0")
+
+
+def parse_network_id(value):
+    return parse_id(value, f"Invalid network ID '{value}'")
 
 
 def public_network(dbsession):
-    """The public network every server is attached to, or ``None``."""
+    """The default public network: the live public network with the
+    lowest id, or ``None`` (L44)."""
     return dbsession.scalars(
         select(Network).where(Network.public.is_(True), Network.deleted.is_(False))
         .order_by(Network.id).limit(1)
     ).first()
 
 
-def network_api_id(network):
-    return PUBLIC_ID if network.public else str(network.id)
-
-
 def visible_to(user_uuid):
     """The SQL condition "``user_uuid`` may see this network": its own
-    networks and the public one (the one copy of that rule)."""
+    networks and the public ones (the one copy of that rule)."""
     return or_(Network.user_uuid == user_uuid, Network.public.is_(True))
+
+
+def is_visible(network, user_uuid):
+    return network.public or network.user_uuid == user_uuid
 
 
 def list_visible(dbsession, user_uuid, changes_since=None):
     """The networks ``user_uuid`` sees, by id; deleted ones only when
-    polling with ``changes_since`` (A14)."""
+    polling with ``changes_since`` (A14, L7)."""
     query = select(Network).where(visible_to(user_uuid)).order_by(Network.id)
     if changes_since is None:
         query = query.where(Network.deleted.is_(False))
@@ -61,24 +92,44 @@ def list_visible(dbsession, user_uuid, changes_since=None):
     return list(dbsession.scalars(query))
 
 
-def find_joinable(dbsession, user_uuid, network_id):
-    """The live network ``network_id`` (``public`` or a number, as text)
-    that a server of ``user_uuid`` may join; somebody else's private
-    network is as good as missing (A12)."""
-    if network_id == PUBLIC_ID:
-        network = public_network(dbsession)
-    else:
-        number = db_id(network_id)
-        network = dbsession.get(Network, number) if number is not None else None
-    visible = network is not None and (network.public or network.user_uuid == user_uuid)
-    if not visible or network.deleted:
-        raise errors.NotFound(f"Network {network_id} not found.")
+def find_visible(dbsession, user_uuid, number, text=None):
+    """The network ``number`` (deleted ones too) if ``user_uuid`` may see
+    it; else 404, naming it (kamaki keys on the word "network")."""
+    network = dbsession.get(Network, number) if number is not None else None
+    if network is None or not is_visible(network, user_uuid):
+        raise errors.NotFound(f"Network {text if text is not None else number} not found.")
     return network
 
 
+def resolve_compute_id(dbsession, user_uuid, network_id):
+    """A network named in the compute view: ``public`` (the default public
+    network) or a number, as text or JSON integer; 400 otherwise."""
+    if network_id == PUBLIC_ID:
+        network = public_network(dbsession)
+        if network is None:
+            raise errors.NotFound(f"Network {network_id} not found.")
+        return network
+    return find_visible(dbsession, user_uuid, parse_network_id(network_id), network_id)
+
+
+def status_of(network):
+    """The network service's status (L9): drained shows whatever the state."""
+    if network.deleted:
+        return "DELETED"
+    if network.drained:
+        return DRAINED
+    return network.status
+
+
+def check_changeable(network):
+    if network.deleted:
+        raise errors.Invalid("Network has been deleted.")
+
+
 def attachments_by_network(dbsession, user_uuid, network_ids):
-    """NIC ids per network id, in one statement: the user's connected NICs
-    only (the public network's other NICs are other users' servers)."""
+    """Attachment ids per network id, in one statement: the ACTIVE ports
+    of the user's servers only (a public network's other ports belong to
+    other users)."""
     result = {network_id: [] for network_id in network_ids}
     if not network_ids:
         return result
@@ -94,159 +145,113 @@ def attachments_by_network(dbsession, user_uuid, network_ids):
     return result
 
 
-def check_changeable(network):
-    if network.deleted:
-        raise errors.Invalid("Network has been deleted.")
+def touch(network):
+    """The network's ports changed: compute ``changes-since`` must report it."""
+    network.updated_at = utcnow()
 
 
-def rename_network(dbsession, network, name):
-    check_changeable(network)
-    network.name = name
-    dbsession.flush()
+# --- creating ------------------------------------------------------------------
 
 
-def network_in_use(dbsession, network):
-    return dbsession.scalar(
-        select(func.count()).select_from(NIC).where(NIC.network_id == network.id)
-    ) > 0
-
-
-def create_network(dbsession, *, name, type, subnets, owner=None, public=False, dhcp=True,
-                   force_quota=False):
-    """A new network: public (no owner) or ``owner``'s private one, which
-    counts against their ``cyclades.network.private`` quota (413 beyond).
-    ``subnets`` is a validated ``schemas.networks.Subnets``."""
+def create_network(dbsession, *, name, type, owner=None, public=False, floating_ip_pool=False,
+                   drained=False, mac_pool=None, force_quota=False):
+    """A new network: public (no owner, the operator's) or ``owner``'s
+    private one, charged to their ``cyclades.network.private`` quota (413
+    beyond). A MAC_FILTERED network leases a MAC prefix of ``mac_pool``
+    (503 when none is free; ``None``: the deployment's default prefix)."""
     if public == (owner is not None):
         raise ValueError("a network is either public or owned")
+    if floating_ip_pool and not public:
+        raise errors.Invalid("Only public networks can be floating IP pools")
     if not public:
+        # Quota first: the holdings are locked before anything else (allocation.py).
         quotas.charge(dbsession, owner, {PRIVATE_NETWORK_RESOURCE: 1},
                       name=f"Create network {name!r}", force=force_quota)
+    prefix = None
+    if type == "MAC_FILTERED" and mac_pool is not None:
+        prefix = allocation.lease_mac_prefix(dbsession, mac_pool)
     network = Network(
-        user_uuid=owner, name=name, type=type, public=public, dhcp=dhcp, status="ACTIVE",
-        cidr=subnets.cidr, gateway=subnets.gateway, cidr6=subnets.cidr6, gateway6=subnets.gateway6,
+        user_uuid=owner, name=name, type=type, public=public, floating_ip_pool=floating_ip_pool,
+        external_router=public, drained=drained, mac_prefix=prefix, status="ACTIVE",
     )
     dbsession.add(network)
     dbsession.flush()
     return network
 
 
-def delete_network(dbsession, network):
-    """Mark ``network`` deleted and give back its quota; in use while any
-    NIC (connected or being connected) is still on it."""
+def create_private_network(dbsession, owner, type, name, settings):
+    """``POST /networks`` of the network service (L13 steps 3-7)."""
+    if type not in NETWORK_TYPES:
+        raise errors.Invalid(f"Invalid network type '{type}'")
+    if type not in settings.api_enabled_types:
+        raise errors.Forbidden(f"Cannot create network of type '{type}'.")
+    name = network_name("" if name is None else name)
+    return create_network(dbsession, name=name, type=type, owner=owner, mac_pool=settings.mac_pool)
+
+
+# --- changing ---------------------------------------------------------------
+
+
+def rename_network(dbsession, network, name):
     check_changeable(network)
-    if network_in_use(dbsession, network):
-        raise errors.InUse("Network in use", "Disconnect its servers first")
-    # Holdings before the network row (the global lock order).
+    network.name = network_name(name)
+    network.updated_at = utcnow()
+    dbsession.flush()
+    return network
+
+
+def modify_network(dbsession, network, name=None, drained=None, floating_ip_pool=None):
+    """The operator's ``network-modify``."""
+    check_changeable(network)
+    if floating_ip_pool and not network.public:
+        raise errors.Invalid("Only public networks can be floating IP pools")
+    if name is not None:
+        rename_network(dbsession, network, name)
+    if drained is not None:
+        network.drained = drained
+    if floating_ip_pool is not None:
+        network.floating_ip_pool = floating_ip_pool
+    network.updated_at = utcnow()
+    dbsession.flush()
+    return network
+
+
+def network_in_use(dbsession, network):
+    """Any port on it, with or without a server, in any state."""
+    return dbsession.scalar(select(exists().where(NIC.network_id == network.id)))
+
+
+def has_floating_ips(dbsession, network):
+    return dbsession.scalar(select(exists().where(
+        IPAddress.network_id == network.id, IPAddress.floating.is_(True))))
+
+
+def delete_network(dbsession, network):
+    """L16 (and the compute view's delete): refused while a port or a
+    floating IP is on it; otherwise deleted at once (there is no backend
+    step to wait for): DELETED, its subnets deleted, its MAC prefix given
+    back and its quota released."""
+    check_changeable(network)
     if not network.public:
+        # Holdings before networks (the lock order, compute/lifecycle.py);
+        # any refusal below rolls the release back with the rest.
         quotas.charge(dbsession, network.user_uuid, {PRIVATE_NETWORK_RESOURCE: -1},
                       name=f"Delete network {network.id}", force=True)
+    # Read again under the lock: a concurrent delete may have won.
+    allocation.lock_network(dbsession, network)
+    check_changeable(network)
+    if network_in_use(dbsession, network):
+        raise errors.InUse(
+            f"Cannot delete network. There are ports still configured on network network {network.id}"
+        )
+    if has_floating_ips(dbsession, network):
+        raise errors.InUse(f"Cannot delete network {network.id}: there are floating IPs allocated from it")
+    now = utcnow()
     network.deleted = True
     network.status = "DELETED"
+    network.mac_prefix = None
+    network.updated_at = now
+    for subnet in dbsession.scalars(select(Subnet).where(Subnet.network_id == network.id)):
+        subnet.deleted = True
+        subnet.updated_at = now
     dbsession.flush()
-
-
-def _touch(network):
-    # The network's attachments changed: changes-since must report it.
-    network.updated_at = utcnow()
-
-
-# --- NIC creation --------------------------------------------------------
-
-
-def attach_public_nic(dbsession, server, mac_prefix):
-    """Give a new server its NIC on the public network (state BUILD)."""
-    network = public_network(dbsession)
-    if network is None:
-        raise errors.Unavailable(
-            "No public network available", "An operator must create the public network first"
-        )
-    return create_nic(dbsession, server, network, mac_prefix)
-
-
-def create_nic(dbsession, server, network, mac_prefix):
-    """A new NIC of ``server`` on ``network``, in state BUILD, with a unique
-    MAC, a free IPv4 address of the network's CIDR and, when the network
-    has an IPv6 CIDR, the EUI-64 address of the MAC."""
-    mac = allocation.allocate_mac(dbsession, mac_prefix)
-    ipv4 = allocation.allocate_ipv4(dbsession, network)
-    nic = NIC(
-        network=network,
-        index=allocation.next_index(dbsession, server),
-        mac=mac,
-        ipv4=ipv4,
-        ipv6=allocation.eui64_address(network.cidr6, mac) if network.cidr6 else None,
-        state="BUILD",
-    )
-    server.nics.append(nic)
-    dbsession.flush()
-    return nic
-
-
-# --- NIC life cycle (called by the backend driver) -----------------------
-
-
-def on_nic_connected(dbsession, nic):
-    nic.state = "ACTIVE"
-    _touch(nic.network)
-    dbsession.flush()
-
-
-def on_nic_disconnected(dbsession, nic):
-    """The NIC is gone: its row goes, and with it its addresses."""
-    _touch(nic.network)
-    server = nic.server
-    if nic in server.nics:
-        server.nics.remove(nic)
-    dbsession.delete(nic)
-    dbsession.flush()
-
-
-def on_server_built(dbsession, server):
-    for nic in server.nics:
-        if nic.state == "BUILD":
-            nic.state = "ACTIVE"
-            _touch(nic.network)
-    dbsession.flush()
-
-
-def release_server_nics(dbsession, server):
-    """A destroyed server gives back every NIC, MAC and address it held."""
-    for nic in list(server.nics):
-        _touch(nic.network)
-        server.nics.remove(nic)
-        dbsession.delete(nic)
-    dbsession.flush()
-
-
-# --- firewall ----------------------------------------------------------
-
-
-def set_firewall_profile(dbsession, server, profile, nic_id=None):
-    """Set the firewall profile of one NIC of ``server``: the one named by
-    ``nic_id`` (``nic-<server>-<n>``), or its NIC on the public network."""
-    if profile not in FIREWALL_PROFILES:
-        raise errors.Invalid(f"Unsupported firewall profile: {profile}")
-    if nic_id is None:
-        nic = next((n for n in server.nics if n.network.public), None)
-        if nic is None:
-            raise errors.NotFound("Server has no public NIC")
-    else:
-        nic = find_server_nic(server, nic_id)
-        if nic is None:
-            raise errors.NotFound(f"NIC {nic_id} not found on this server")
-    nic.firewall_profile = profile
-    dbsession.flush()
-    return nic
-
-
-def parse_nic_id(nic_id):
-    """``(server_id, index)`` of ``nic-<server>-<index>``, or ``None``."""
-    match = _NIC_ID.match(nic_id) if isinstance(nic_id, str) else None
-    return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-def find_server_nic(server, nic_id):
-    parsed = parse_nic_id(nic_id)
-    if parsed is None or parsed[0] != server.id:
-        return None
-    return next((n for n in server.nics if n.index == parsed[1]), None)

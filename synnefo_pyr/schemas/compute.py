@@ -9,7 +9,8 @@ flavorRef   flavor id, integer or string (or a URL)      required
 metadata    object of string -> string                   optional
 personality list of at most 5 {path, contents, group,    optional
             mode, owner}; contents base64, <= 10240
-networks    list of {"uuid": <network id>}               optional (default: public)
+networks    list of {"uuid": <network id>[, "fixed_ip":  optional (default: the
+            <address>]} or {"port": <port id>}           default public network)
 =========== ============================================ ==========================
 
 Anything else in the body (``min_count``, ``max_count``,
@@ -25,6 +26,7 @@ from datetime import timedelta
 from synnefo_pyr import faults
 from synnefo_pyr.compute.servers import MAX_METADATA_ITEMS, MAX_METADATA_VALUE, ServerRequest
 from synnefo_pyr.db import db_id
+from synnefo_pyr.network.server_ports import MISSING, NetworkItem, PortItem
 from synnefo_pyr.orm import utcnow
 from synnefo_pyr.serialization import parse_isoformat
 
@@ -100,20 +102,36 @@ def parse_personality(personality):
     return personality
 
 
+def _port_ref(value):
+    """A port id: a JSON integer or ASCII digits (beyond the column: none)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return PortItem(db_id(value), value)
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return PortItem(db_id(value), str(value))
+    raise faults.BadRequest(f"Invalid port ID '{value}'")
+
+
 def parse_networks(networks):
+    """``networks`` (behaviours-network.md L39): absent or null means the
+    default networks; each item is an object naming a ``port`` (which wins)
+    or a network ``uuid`` (``public`` or an id) with an optional
+    ``fixed_ip``. The networks themselves are checked when the ports are
+    made."""
     if networks is None:
         return None
     if not isinstance(networks, list):
         raise faults.BadRequest("Malformed request", "networks must be a list")
-    ids = []
+    items = []
     for item in networks:
-        network_id = item.get("uuid") if isinstance(item, dict) else None
-        if isinstance(network_id, int) and not isinstance(network_id, bool):
-            network_id = str(network_id)
-        if not isinstance(network_id, str) or not network_id:
-            raise faults.BadRequest("Malformed request", "Each network needs a 'uuid'")
-        ids.append(network_id)
-    return ids
+        if not isinstance(item, dict):
+            raise faults.BadRequest("Malformed request", "Each network must be an object")
+        if "port" in item:
+            items.append(_port_ref(item["port"]))
+        elif "uuid" in item:
+            items.append(NetworkItem(item["uuid"], item.get("fixed_ip", MISSING)))
+        else:
+            raise faults.BadRequest("Network 'uuid' or 'port' attribute is required.")
+    return items
 
 
 def parse_name(name):
@@ -198,6 +216,13 @@ def _resize_arguments(argument):
     return {"flavor_id": parse_flavor_ref(argument["flavorRef"])}
 
 
+def _floating_ip_arguments(argument):
+    address = argument.get("address")
+    if not isinstance(address, str) or not address:
+        raise faults.BadRequest("Malformed request", "'address' is required")
+    return {"address": address}
+
+
 def _firewall_arguments(argument):
     profile = argument.get("profile")
     if not isinstance(profile, str):
@@ -219,6 +244,8 @@ SERVER_ACTIONS = {
     "resize": ("resize", _resize_arguments),
     "console": ("console", lambda argument: {"type": argument.get("type")}),
     "firewallProfile": ("firewallProfile", _firewall_arguments),
+    "addFloatingIp": ("addFloatingIp", _floating_ip_arguments),
+    "removeFloatingIp": ("removeFloatingIp", _floating_ip_arguments),
 }
 
 

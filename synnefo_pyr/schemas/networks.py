@@ -1,13 +1,15 @@
-"""Request bodies of the networks API, read like the compute guide's tables
-(Networks: Create, Rename, Connect, Disconnect)."""
+"""Request bodies of the compute guide's networks API, read like its
+tables (Networks: Create, Rename, Connect, Disconnect). The rules of
+names, types and ranges are the network package's, shared with the
+network service (``schemas/network.py``)."""
 from dataclasses import dataclass
 
 from synnefo_pyr import faults
 from synnefo_pyr.db import db_id
-from synnefo_pyr.network import services as networking
-from synnefo_pyr.network.subnets import (
-    DEFAULT_CIDR, NETWORK_TYPES, Subnets, network_name, validate_subnets,
-)
+from synnefo_pyr.network.ports import parse_nic_id
+from synnefo_pyr.network.services import NETWORK_TYPES, network_name
+from synnefo_pyr.network.subnets import DEFAULT_CIDR, Subnets, validate_subnets
+
 
 @dataclass(frozen=True)
 class NetworkSpec:
@@ -103,7 +105,7 @@ def action_request(body):
     server_id = _server_ref(args["serverRef"]) if "serverRef" in args else None
     attachment = None
     if "attachment" in args:
-        attachment = networking.parse_nic_id(args["attachment"])
+        attachment = parse_nic_id(args["attachment"])
         if attachment is None:
             raise faults.BadRequest("Invalid attachment", "Expected 'nic-<server id>-<n>'")
         if "serverRef" in args and server_id != db_id(attachment[0]):

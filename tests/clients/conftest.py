@@ -6,7 +6,7 @@ the server is reachable: ``db_kind`` from tests/conftest.py parametrizes it
 and ``--db`` narrows it), development settings and a fast simulated backend.
 ``seeded`` fills it through ``snf-pyr-manage`` as an operator would; each
 client gets users of its own from ``client_users`` so the flows never see
-each other's servers. ``run_flow`` runs ``flows/<client>_flow.py`` with the
+each other's servers. ``run_flow`` runs ``flows/<flow>_flow.py`` with the
 client's own interpreter (tests/clients/venvs.py).
 """
 import json
@@ -29,6 +29,9 @@ from tests.clients import venvs
 
 HERE = Path(__file__).parent
 FLOWS = HERE / "flows"
+#: Each flow script (``flows/<name>_flow.py``) and the client whose
+#: interpreter runs it; every flow has users of its own.
+FLOW_CLIENTS = dict({name: name for name in venvs.CLIENTS}, kamaki_network="kamaki")
 BIN = Path(sys.executable).parent
 
 #: Backend delays short enough for a quick suite, long enough that the
@@ -218,11 +221,11 @@ def seeded(synnefo_service):
     commands = {
         "flavor": ["flavor-create", 1, 1024, 20, "drbd"],
         "flavor_large": ["flavor-create", 2, 2048, 20, "drbd"],
-        "network": ["network-create", "--public", "--name", "public",
+        "network": ["network-create", "--public", "--floating-ip-pool", "--name", "public",
                     "--subnet", "10.0.0.0/16", "--gateway", "10.0.0.1"],
         "image_owner": _user_args("Image", "Keeper", tag),
     }
-    for client in venvs.CLIENTS:
+    for client in FLOW_CLIENTS:
         commands[f"user:{client}"] = _user_args("Ada", "Lovelace", f"{client}-{tag}", f"pw-{tag}")
         commands[f"other:{client}"] = _user_args("Grace", "Hopper", f"{client}-{tag}")
     # The project flow's owner, member and project administrator.
@@ -235,7 +238,7 @@ def seeded(synnefo_service):
         _run_seeds(synnefo_service.manage, seed, {
             "projects_member_quota": ["quota-set", seed["projects_member"]["uuid"], "cyclades.vm", 0],
         })
-    for client in venvs.CLIENTS:
+    for client in FLOW_CLIENTS:
         if f"user:{client}" in seed:
             seed[f"user:{client}"]["password"] = f"pw-{tag}"
     if "image_owner" in seed:
@@ -282,7 +285,7 @@ def run_flow(synnefo_service, tmp_path):
     def run(client, config, timeout=300, flow=None):
         """``flow``: the script's name before ``_flow.py`` (default: the client's)."""
         try:
-            python = venvs.ensure_venv(client)
+            python = venvs.ensure_venv(FLOW_CLIENTS[client])
         except venvs.Unavailable as exc:
             pytest.skip(f"{client}: {exc}")
         config_file = tmp_path / f"{client}-config.json"

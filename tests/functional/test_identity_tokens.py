@@ -34,6 +34,7 @@ def test_public_mode_returns_only_the_catalog(testapp):
     assert names == {
         ("astakos_account", "account"), ("astakos_identity", "identity"),
         ("cyclades_compute", "compute"), ("cyclades_plankton", "image"),
+        ("cyclades_network", "network"),
         ("pithos_object-store", "object-store"),
     }
 
@@ -65,7 +66,7 @@ def test_authenticate_with_token(testapp, user):
     assert access["user"]["roles"] == [{"id": access["user"]["roles"][0]["id"], "name": "default"}]
     assert isinstance(access["user"]["roles"][0]["id"], str)
     assert access["user"]["roles_links"] == []
-    assert len(access["serviceCatalog"]) == 5
+    assert len(access["serviceCatalog"]) == 6
 
 
 def test_authenticate_with_password_credentials_uuid_and_token(testapp, user):
@@ -225,7 +226,7 @@ def test_xml_by_format_parameter_also_in_public_mode(testapp, user):
     res = testapp.post(TOKENS + "?format=xml", status=200)
     root = ET.fromstring(res.body)
     assert [child.tag for child in root] == [NS + "serviceCatalog"]
-    assert len(root.find(NS + "serviceCatalog")) == 5
+    assert len(root.find(NS + "serviceCatalog")) == 6
 
 
 def test_inactive_user(testapp, factory, user):
@@ -334,6 +335,6 @@ def test_components_never_shadow_the_builtin_services(testapp, factory):
     factory.component("compute", base_url="https://other.example.org/compute")
     factory.component("astakos_account", base_url="https://other.example.org/account")
     catalog = testapp.post(TOKENS).json["access"]["serviceCatalog"]
-    assert len(catalog) == 5
+    assert len(catalog) == 6
     assert all(s["endpoints"][0]["publicURL"].startswith("http://cloud.example.org/") for s in catalog)
     assert all(len(s["endpoints"]) == 1 for s in catalog)

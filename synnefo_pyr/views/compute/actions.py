@@ -4,7 +4,8 @@ Code wins over the guide: console answers 200, the other actions 202;
 the OpenStack-only actions (changePassword, rebuild, confirmResize,
 revertResize, createImage) are 400 "not supported" like any unknown one.
 ``os-start`` / ``os-stop`` (what OpenStack clients send) are ``start`` /
-``shutdown``. The body is parsed by ``schemas.compute.server_action_body``
+``shutdown``. ``addFloatingIp`` / ``removeFloatingIp`` attach and detach a
+floating IP through a port (behaviours-network.md L42, D14). The body is parsed by ``schemas.compute.server_action_body``
 into ``(action, arguments)``.
 """
 from synnefo_pyr.compute import servers
@@ -36,6 +37,10 @@ ACTIONS = {
     "console": _console,
     "firewallProfile": lambda request, server, a: servers.set_firewall_profile(
         request.dbsession, server, a["profile"], a["nic"]),
+    "addFloatingIp": lambda request, server, a: servers.add_floating_ip(
+        request.dbsession, server, a["address"], request.registry.network_settings),
+    "removeFloatingIp": lambda request, server, a: servers.remove_floating_ip(
+        request.dbsession, server, a["address"], request.registry.network_settings),
 }
 
 

@@ -1,9 +1,11 @@
 """Networks (compute guide, Networks): list, detail, create, get, rename,
 delete, and connecting servers with ``add`` / ``remove`` actions that the
-backend carries out."""
+backend carries out. A second view, beside the network service's, of the
+same rows and functions (behaviours-network.md L44)."""
 from synnefo_pyr import faults
 from synnefo_pyr.compute import servers
 from synnefo_pyr.network import services as networks
+from synnefo_pyr.network import subnets
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.network import NetworksContainer
 from synnefo_pyr.schemas.compute import changes_since_query
@@ -12,7 +14,8 @@ from synnefo_pyr.schemas.validators import json_object
 from synnefo_pyr.service import SynnefoService
 from synnefo_pyr.views.compute.render import network_detail, network_summary
 
-#: ``public`` or a numeric id; anything else is an unknown URL (400, A10).
+#: ``public`` (the default public network) or a numeric id; anything else
+#: is an unknown URL (400, A10).
 _ID = r"{network_id:[0-9]+|public}"
 ITEM = {"factory": NetworksContainer, "traverse": "/{network_id}"}
 
@@ -58,9 +61,10 @@ CREATE = {"permission": P.COMPUTE_WRITE, "validators": (json_object, create_body
 @networks_slash.post(**CREATE)
 def create_network(request):
     spec = request.validated["network"]
-    net = networks.create_network(
-        request.dbsession, owner=request.authenticated_userid, name=spec.name, type=spec.type,
-        dhcp=spec.dhcp, subnets=spec.subnets,
+    net = subnets.create_network_with_subnets(
+        request.dbsession, subnets.compute_subnet_specs(spec.subnets, spec.dhcp),
+        owner=request.authenticated_userid, name=spec.name, type=spec.type,
+        mac_pool=request.registry.network_settings.mac_pool,
     )
     request.response.status_code = 202
     return {"network": network_detail(request, net, [])}
@@ -93,7 +97,7 @@ def network_action_view(request):
     dbsession, user = request.dbsession, request.authenticated_userid
     if action.name == "add":
         servers.connect(dbsession, request.context.obj, action.server_id, user,
-                        request.registry.network_settings.mac_prefix)
+                        request.registry.network_settings)
     else:
         servers.disconnect(dbsession, request.context.obj, action.server_id, user, action.attachment)
     request.response.status_code = 202

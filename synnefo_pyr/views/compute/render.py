@@ -71,15 +71,24 @@ def _active_nics(server):
     return [nic for nic in server.nics if nic.state == "ACTIVE"]
 
 
+def address_type(row):
+    """D9: a floating IPv4 is ``floating``, every other address ``fixed``."""
+    return "floating" if row.floating else "fixed"
+
+
 def nic_dict(nic):
+    """An attachment (F10, L42): the type is its IPv4's (``fixed`` with
+    only IPv6, absent with no address, D9)."""
+    ipv4, ipv6 = nic.address(4), nic.address(6)
     data = {
         "id": nic.api_id,
         "network_id": network_api_id(nic.network),
         "mac_address": nic.mac,
-        "ipv4": nic.ipv4,
-        "ipv6": nic.ipv6,
-        "OS-EXT-IPS:type": "fixed",
+        "ipv4": ipv4.address if ipv4 else None,
+        "ipv6": ipv6.address if ipv6 else None,
     }
+    if ipv4 or ipv6:
+        data["OS-EXT-IPS:type"] = address_type(ipv4) if ipv4 else "fixed"
     if nic.firewall_profile:
         data["firewallProfile"] = nic.firewall_profile
     return data
@@ -91,16 +100,13 @@ def server_attachments(server):
 
 
 def nic_addresses(nic):
-    addresses = []
-    if nic.ipv4:
-        addresses.append({"version": 4, "addr": nic.ipv4, "OS-EXT-IPS:type": "fixed"})
-    if nic.ipv6:
-        addresses.append({"version": 6, "addr": nic.ipv6, "OS-EXT-IPS:type": "fixed"})
-    return addresses
+    return [{"version": row.ip_version, "addr": row.address, "OS-EXT-IPS:type": address_type(row)}
+            for row in nic.addresses]
 
 
 def server_addresses(server):
-    """The ``addresses`` of a server: network id -> its addresses (F10)."""
+    """The ``addresses`` of a server: network id -> its addresses (F10;
+    several ports on one network add up, D10)."""
     result = {}
     for nic in _active_nics(server):
         result.setdefault(network_api_id(nic.network), []).extend(nic_addresses(nic))
@@ -167,7 +173,7 @@ def fqdn(request, server):
     template = request.registry.compute_settings.fqdn_template
     if template:
         return template.format(id=server.id)
-    public = next((n for n in server.nics if n.state == "ACTIVE" and n.network.public and n.ipv4), None)
+    public = next((n for n in _active_nics(server) if n.network.public and n.ipv4), None)
     return public.ipv4 if public is not None else None
 
 
@@ -225,16 +231,20 @@ def network_summary(request, net):
 
 
 def network_detail(request, net, attachments):
+    """The compute guide's network (L44): its ranges are its subnets'; a
+    drained network is ACTIVE here (the guide knows no drained state)."""
+    subnet4, subnet6 = net.subnet(4), net.subnet(6)
+    dhcp = subnet4.dhcp if subnet4 else (subnet6.dhcp if subnet6 else True)
     return dict(
         network_summary(request, net),
         type=net.type,
-        status=net.status,
+        status="DELETED" if net.deleted else net.status,
         public=net.public,
-        dhcp=net.dhcp,
-        cidr=net.cidr,
-        cidr6=net.cidr6,
-        gateway=net.gateway,
-        gateway6=net.gateway6,
+        dhcp=dhcp,
+        cidr=subnet4.cidr if subnet4 else None,
+        cidr6=subnet6.cidr if subnet6 else None,
+        gateway=subnet4.gateway if subnet4 else None,
+        gateway6=subnet6.gateway if subnet6 else None,
         created=isoformat(net.created_at),
         updated=isoformat(net.updated_at),
         attachments=attachments,

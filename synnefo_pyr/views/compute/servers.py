@@ -2,6 +2,7 @@
 stats and diagnostics."""
 from synnefo_pyr import faults
 from synnefo_pyr.compute import servers
+from synnefo_pyr.network import services as networks
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.compute import ServersContainer
 from synnefo_pyr.schemas.compute import changes_since_query, create_server_body, rename_body
@@ -57,7 +58,7 @@ CREATE = {"permission": P.COMPUTE_WRITE, "validators": (json_object, create_serv
 def create_server(request):
     created, password = servers.create_server(
         request.dbsession, request.authenticated_userid, request.validated["server"],
-        request.registry.network_settings.mac_prefix,
+        request.registry.network_settings,
     )
     request.response.status_code = 202
     data = render.server_dict(request, created)
@@ -90,6 +91,10 @@ def list_addresses(request):
 @server_ips_network.get(permission=P.COMPUTE_READ)
 def list_network_addresses(request):
     network_id = request.matchdict["network_id"]
+    if network_id == networks.PUBLIC_ID:
+        # The compute view's alias of the default public network (D1).
+        public = networks.public_network(request.dbsession)
+        network_id = networks.network_api_id(public) if public is not None else network_id
     addresses = render.server_addresses(request.context.obj)
     if network_id not in addresses:
         raise faults.ItemNotFound("Network not found.")

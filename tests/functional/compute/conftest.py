@@ -1,7 +1,7 @@
 """Fixtures of the compute tests (the networks tests re-export them).
 
 * ``flavor``, ``other_flavor`` (same disk, for resizes), ``image`` (public),
-  ``public_network`` (a Network row: 10.0.0.0/24) - created committed;
+  ``public_network`` (a public floating-IP pool: 10.0.0.0/24, gateway .1) - created committed;
 * ``run_jobs()`` runs every due backend job step now (the test app has
   zero delays and no worker thread), returns how many jobs ended;
 * ``create_server(user, **overrides)`` POSTs a server and returns its body;
@@ -14,8 +14,8 @@ from synnefo_pyr.images import registry as image_registry
 from synnefo_pyr.backend.worker import run_pending
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.compute.models import Flavor
-from synnefo_pyr.network.models import Network
 
+from tests.factories import make_network
 from tests.helpers import post_json
 
 COMPUTE = "/compute/v2.0"
@@ -54,12 +54,8 @@ def image(registry, factory):
 
 @pytest.fixture
 def public_network(registry):
-    with session_scope(registry) as db:
-        network = Network(name="Internet", type="IP_LESS_ROUTED", public=True,
-                          cidr="10.0.0.0/24", gateway="10.0.0.1", user_uuid=None)
-        db.add(network)
-        db.flush()
-        return network.id
+    return make_network(registry, public=True, name="Internet", type="IP_LESS_ROUTED",
+                        cidr="10.0.0.0/24", gateway="10.0.0.1", floating_ip_pool=True)
 
 
 @pytest.fixture

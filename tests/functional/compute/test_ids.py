@@ -50,10 +50,18 @@ def test_flavor_refs_that_are_no_ids_are_400(create_server, user, flavor_ref):
     assert_fault(res, "badRequest", 400, "Invalid flavor ID")
 
 
-@pytest.mark.parametrize("network_id", [2 ** 31, "2147483648", "9" * 30, "²", "١"])
-def test_huge_or_digit_like_network_ids_are_not_found(create_server, user, network_id):
+@pytest.mark.parametrize("network_id", [2 ** 31, "2147483648", "9" * 30])
+def test_huge_network_ids_are_not_found(create_server, user, network_id):
     res = create_server(user, status=404, networks=[{"uuid": network_id}])
     assert_fault(res, "itemNotFound", 404, f"Network {network_id} not found.")
+
+
+@pytest.mark.parametrize("network_id", ["²", "١", "lan"])
+def test_network_ids_that_are_no_ids_are_400(create_server, user, network_id):
+    # behaviours-network.md L39: a non-integer network id (but the alias
+    # "public") is 400.
+    res = create_server(user, status=400, networks=[{"uuid": network_id}])
+    assert_fault(res, "badRequest", 400, f"Invalid network ID '{network_id}'")
 
 
 @pytest.mark.parametrize("network_id", HUGE)
@@ -64,13 +72,9 @@ def test_huge_network_ids_in_urls_are_not_found(testapp, user, network_id):
 
 @pytest.mark.parametrize("server_ref", [2 ** 31, "9" * 30])
 def test_huge_server_refs_in_network_actions_are_not_found(testapp, user, server_ref, registry):
-    from synnefo_pyr.db import session_scope
-    from synnefo_pyr.network import services as networks
-    from synnefo_pyr.network.subnets import validate_subnets
+    from tests.factories import make_network
 
-    with session_scope(registry) as db:
-        net = networks.create_network(db, name="n", type="MAC_FILTERED", owner=user.uuid,
-                                      subnets=validate_subnets("192.168.1.0/24")).id
+    net = make_network(registry, name="n", type="MAC_FILTERED", owner=user.uuid, cidr="192.168.1.0/24")
     res = post_json(testapp, f"{COMPUTE}/networks/{net}/action", {"add": {"serverRef": server_ref}},
                     headers=user.headers, status=404)
     assert_fault(res, "itemNotFound", 404, "Server not found.")

@@ -5,9 +5,9 @@ import contextlib
 from sqlalchemy import event
 
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.network.models import NIC
 from synnefo_pyr.compute.models import Diagnostic, Server, ServerMetadata
 
+from tests.factories import nic_row
 from tests.functional.compute.conftest import COMPUTE
 
 
@@ -20,8 +20,9 @@ def add_servers(registry, user_uuid, flavor_id, network_id, image_id, count, sta
                             operstate="ACTIVE", build_progress=100)
             server.metadata_items = [ServerMetadata(key=f"k{i}", value=str(i)) for i in range(3)]
             server.nics = [
-                NIC(network_id=network_id, index=i, mac=f"aa:00:01:{n // 256:02x}:{n % 256:02x}:{i:02x}",
-                    ipv4=f"10.{i}.{n // 256}.{n % 256}", state="ACTIVE")
+                nic_row(db, network_id=network_id, user_uuid=user_uuid, index=i,
+                        mac=f"aa:00:01:{n // 256:02x}:{n % 256:02x}:{i:02x}",
+                        ipv4=f"10.{i}.{n // 256}.{n % 256}")
                 for i in range(2)
             ]
             server.diagnostics = [Diagnostic(source="test", level="INFO", message=f"m{i}") for i in range(2)]

@@ -167,13 +167,10 @@ def test_firewall_profile(active, testapp, user):
 
 
 def test_firewall_profile_without_a_public_nic_is_404(create_server, testapp, user, registry, run_jobs):
-    from synnefo_pyr.network.models import Network
+    from tests.factories import make_network
 
-    with session_scope(registry) as db:
-        network = Network(name="mine", type="MAC_FILTERED", user_uuid=user.uuid, cidr="192.168.0.0/24")
-        db.add(network)
-        db.flush()
-        network_id = network.id
+    network_id = make_network(registry, owner=user.uuid, name="mine", type="MAC_FILTERED",
+                              cidr="192.168.0.0/24")
     server = create_server(user, networks=[{"uuid": str(network_id)}])
     run_jobs()
     res = action(testapp, user, server["id"], {"firewallProfile": {"profile": "ENABLED"}}, status=404)

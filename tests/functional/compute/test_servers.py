@@ -10,8 +10,8 @@ from webob import Request
 
 from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.network.models import Network
 
+from tests.factories import make_network
 from tests.helpers import assert_fault, post_json
 from tests.functional.compute.conftest import COMPUTE, make_flavor
 
@@ -169,9 +169,8 @@ def test_create_without_public_network_is_503(testapp, user, image, flavor):
 
 def test_create_on_a_full_network_is_409(testapp, user, image, flavor, registry):
     # A /30 has two hosts: the gateway and one server.
-    with session_scope(registry) as db:
-        db.add(Network(name="Internet", type="IP_LESS_ROUTED", public=True,
-                       cidr="10.0.0.0/30", gateway="10.0.0.1", user_uuid=None))
+    make_network(registry, public=True, name="Internet", type="IP_LESS_ROUTED", cidr="10.0.0.0/30",
+                 gateway="10.0.0.1")
     body = {"server": {"name": "s", "imageRef": image, "flavorRef": flavor}}
     post_json(testapp, f"{COMPUTE}/servers", body, headers=user.headers, status=202)
     res = post_json(testapp, f"{COMPUTE}/servers", body, headers=user.headers, status=409)
@@ -191,21 +190,15 @@ def test_create_needs_a_json_body(testapp, user, image, flavor, public_network):
 
 
 def test_create_on_another_users_private_network_is_404(create_server, user, other_user, registry):
-    with session_scope(registry) as db:
-        network = Network(name="theirs", type="MAC_FILTERED", user_uuid=other_user.uuid, cidr="192.168.0.0/24")
-        db.add(network)
-        db.flush()
-        network_id = network.id
+    network_id = make_network(registry, owner=other_user.uuid, name="theirs", type="MAC_FILTERED",
+                              cidr="192.168.0.0/24")
     res = create_server(user, status=404, networks=[{"uuid": str(network_id)}])
     assert_fault(res, "itemNotFound", 404)
 
 
 def test_create_on_own_private_network(create_server, user, registry, run_jobs, testapp):
-    with session_scope(registry) as db:
-        network = Network(name="mine", type="MAC_FILTERED", user_uuid=user.uuid, cidr="192.168.0.0/24")
-        db.add(network)
-        db.flush()
-        network_id = network.id
+    network_id = make_network(registry, owner=user.uuid, name="mine", type="MAC_FILTERED",
+                              cidr="192.168.0.0/24")
     server = create_server(user, networks=[{"uuid": str(network_id)}])
     run_jobs()
     detail = testapp.get(server_url(server["id"]), headers=user.headers).json["server"]
@@ -242,7 +235,7 @@ def test_list_servers_of_the_caller_only(create_server, user, other_user, testap
         assert servers[0]["links"][0] == {"rel": "self", "href": f"http://cloud.example.org{server_url(first['id'])}"}
 
 
-def test_list_in_detail(create_server, user, testapp, run_jobs):
+def test_list_in_detail(create_server, user, testapp, run_jobs, public_network):
     created = create_server(user)
     run_jobs()
     servers = testapp.get(f"{COMPUTE}/servers/detail", headers=user.headers).json["servers"]
@@ -250,8 +243,10 @@ def test_list_in_detail(create_server, user, testapp, run_jobs):
     server = servers[0]
     assert server["id"] == created["id"] and server["status"] == "ACTIVE" and server["progress"] == 100
     nic = server["attachments"][0]
-    assert nic["id"] == f"nic-{created['id']}-0" and nic["network_id"] == "public"
-    assert server["addresses"] == {"public": [{"version": 4, "addr": nic["ipv4"], "OS-EXT-IPS:type": "fixed"}]}
+    # D1: the public network's numeric id, like every network's.
+    assert nic["id"] == f"nic-{created['id']}-0" and nic["network_id"] == str(public_network)
+    assert server["addresses"] == {
+        str(public_network): [{"version": 4, "addr": nic["ipv4"], "OS-EXT-IPS:type": "fixed"}]}
     assert server["SNF:fqdn"] == nic["ipv4"]
     assert server["security_groups"] == [{"name": "default"}]
 
@@ -264,7 +259,7 @@ def test_metadata_is_never_copied_from_the_image(create_server, user, testapp):
     assert own["metadata"] == {"OS": "windows"}
 
 
-def test_list_in_xml(create_server, user, testapp, run_jobs):
+def test_list_in_xml(create_server, user, testapp, run_jobs, public_network):
     created = create_server(user, name="xml", metadata={"OS": "debian"})
     run_jobs()
     res = testapp.get(f"{COMPUTE}/servers.xml", headers=user.headers)
@@ -273,7 +268,7 @@ def test_list_in_xml(create_server, user, testapp, run_jobs):
     assert [(s.get("id"), s.get("name")) for s in root] == [(str(created["id"]), "xml")]
     detail = testapp.get(f"{COMPUTE}/servers/detail?format=xml", headers=user.headers).body
     ElementTree.fromstring(detail)  # well-formed, namespaces declared
-    assert b'<addresses><network id="public"><ip version="4" addr="10.0.0.' in detail
+    assert f'<addresses><network id="{public_network}"><ip version="4" addr="10.0.0.'.encode() in detail
     assert b"<metadata><meta key=\"OS\">debian</meta>" in detail
 
 
@@ -479,18 +474,21 @@ def test_delete_missing_server_is_404(testapp, user):
 # --- addresses, stats, diagnostics ---------------------------------------
 
 
-def test_addresses(create_server, user, testapp, run_jobs):
+def test_addresses(create_server, user, testapp, run_jobs, public_network):
     created = create_server(user)
     run_jobs()
     ips = testapp.get(server_url(created["id"], "/ips"), headers=user.headers).json
     assert set(ips) == {"addresses", "attachments"}
-    assert list(ips["addresses"]) == ["public"] and len(ips["attachments"]) == 1
-    by_network = testapp.get(server_url(created["id"], "/ips/public"), headers=user.headers).json
-    assert by_network == {"network": {"public": ips["addresses"]["public"]}}
+    public = str(public_network)
+    assert list(ips["addresses"]) == [public] and len(ips["attachments"]) == 1
+    # The numeric id, or "public" for the default public network (D1).
+    for segment in (public, "public"):
+        by_network = testapp.get(server_url(created["id"], f"/ips/{segment}"), headers=user.headers).json
+        assert by_network == {"network": {public: ips["addresses"][public]}}
     res = testapp.get(server_url(created["id"], "/ips/12345"), headers=user.headers, status=404)
     assert_fault(res, "itemNotFound", 404)
     xml = testapp.get(server_url(created["id"], "/ips/public?format=xml"), headers=user.headers).body
-    assert b'<network id="public"' in xml and b'<ip version="4"' in xml
+    assert f'<network id="{public}"'.encode() in xml and b'<ip version="4"' in xml
 
 
 def test_stats(create_server, user, testapp, registry):

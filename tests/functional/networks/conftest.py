@@ -3,10 +3,10 @@ the database, as the servers API and ``snf-pyr-manage`` would make them."""
 import pytest
 from sqlalchemy import select
 
-from synnefo_pyr.network import services as networking
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.compute.models import Flavor, Server
-from synnefo_pyr.schemas.networks import validate_subnets
+
+from tests.factories import make_network
 
 
 class NetworkData:
@@ -18,20 +18,16 @@ class NetworkData:
     def session(self):
         return session_scope(self.registry)
 
-    def public_network(self, cidr="10.0.0.0/24", gateway="10.0.0.1", cidr6=None, name="public"):
-        with self.session() as db:
-            return networking.create_network(
-                db, name=name, type="CUSTOM", public=True,
-                subnets=validate_subnets(cidr, gateway, cidr6),
-            ).id
+    def public_network(self, cidr="10.0.0.0/24", gateway="10.0.0.1", cidr6=None, name="public", **kw):
+        return make_network(self.registry, public=True, name=name, cidr=cidr, gateway=gateway,
+                            cidr6=cidr6, **kw)
 
-    def private_network(self, owner, name="private", cidr="192.168.1.0/24", gateway=None, cidr6=None):
+    def private_network(self, owner, name="private", cidr="192.168.1.0/24", gateway=None, cidr6=None,
+                        **kw):
         """Made as the API makes it: charged to the owner's quota."""
-        with self.session() as db:
-            return networking.create_network(
-                db, name=name, type="MAC_FILTERED", owner=owner.uuid,
-                subnets=validate_subnets(cidr, gateway, cidr6),
-            ).id
+        kw.setdefault("type", "MAC_FILTERED")
+        return make_network(self.registry, owner=owner.uuid, name=name, cidr=cidr, gateway=gateway,
+                            cidr6=cidr6, **kw)
 
     def server(self, owner, name="vm", operstate="ACTIVE", task=None):
         with self.session() as db:

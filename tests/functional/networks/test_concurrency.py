@@ -7,9 +7,9 @@ import threading
 import pytest
 from sqlalchemy import select
 
-from synnefo_pyr.network import services as networking
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.network.models import NIC, Network
+from synnefo_pyr.network import server_ports
+from synnefo_pyr.network.models import NIC, IPAddress, Network
 from synnefo_pyr.compute.models import Server
 
 from tests.helpers import post_json
@@ -38,8 +38,12 @@ def run_together(count, work):
 
 
 def nics_of(registry, network_id):
+    """``(ipv4, mac)`` of each port on the network."""
     with session_scope(registry) as db:
-        return list(db.execute(select(NIC.ipv4, NIC.mac).where(NIC.network_id == network_id)))
+        return list(db.execute(
+            select(IPAddress.address, NIC.mac).join(NIC, IPAddress.nic_id == NIC.id)
+            .where(NIC.network_id == network_id, IPAddress.ip_version == 4)
+        ))
 
 
 @pytest.mark.postgresql_only
@@ -49,7 +53,7 @@ def test_concurrent_public_nics_get_distinct_addresses(registry, data, user, db_
 
     def attach(i):
         with session_scope(registry) as db:
-            networking.attach_public_nic(db, db.get(Server, servers[i]), registry.network_settings.mac_prefix)
+            server_ports.attach_server_ports(db, db.get(Server, servers[i]), None, registry.network_settings)
 
     run_together(THREADS, attach)
     found = nics_of(registry, public)

@@ -28,15 +28,17 @@ def built_server(testapp, create_server, run_jobs, owner):
     return server["id"]
 
 
-def test_a_new_server_is_on_the_public_network(testapp, create_server, run_jobs, user):
+def test_a_new_server_is_on_the_public_network(testapp, create_server, run_jobs, user, public_network):
     server = create_server(user)
     assert server["attachments"] == [] and server["addresses"] == {}
     run_jobs()
     server = get_server(testapp, user, server["id"])
     [nic] = server["attachments"]
-    assert nic["id"] == f"nic-{server['id']}-0" and nic["network_id"] == "public"
+    # D1: the public network's numeric id; "public" still names it in URLs.
+    assert nic["id"] == f"nic-{server['id']}-0" and nic["network_id"] == str(public_network)
     assert nic["ipv4"] == "10.0.0.2" and nic["mac_address"].startswith("aa:00:00:")
-    assert server["addresses"] == {"public": [{"version": 4, "addr": "10.0.0.2", "OS-EXT-IPS:type": "fixed"}]}
+    assert server["addresses"] == {
+        str(public_network): [{"version": 4, "addr": "10.0.0.2", "OS-EXT-IPS:type": "fixed"}]}
     assert get_network(testapp, user, "public")["attachments"] == [nic["id"]]
 
 
@@ -47,7 +49,7 @@ def test_servers_cannot_be_created_without_a_public_network(testapp, flavor, ima
     assert_fault(res, "serviceUnavailable", 503)
 
 
-def test_connect_and_disconnect_a_private_network(testapp, create_server, run_jobs, user):
+def test_connect_and_disconnect_a_private_network(testapp, create_server, run_jobs, user, public_network):
     server_id = built_server(testapp, create_server, run_jobs, user)
     net = post_json(testapp, f"{COMPUTE}/networks", {"network": {"name": "lan", "type": "MAC_FILTERED",
                     "cidr": "172.16.0.0/24", "gateway": "172.16.0.1", "cidr6": "2001:db8:9::/64"}},
@@ -74,7 +76,7 @@ def test_connect_and_disconnect_a_private_network(testapp, create_server, run_jo
     assert get_server(testapp, user, server_id)["SNF:task_state"] == "DISCONNECTING"
     run_jobs()
     server = get_server(testapp, user, server_id)
-    assert [a["network_id"] for a in server["attachments"]] == ["public"]
+    assert [a["network_id"] for a in server["attachments"]] == [str(public_network)]
     assert get_network(testapp, user, net)["attachments"] == []
     testapp.delete(f"{COMPUTE}/networks/{net}", headers=user.headers, status=204)
 

@@ -11,6 +11,7 @@ from synnefo_pyr.network.models import NIC
 from synnefo_pyr.backend.models import BackendJob
 from synnefo_pyr.compute.models import Server
 
+from tests.factories import nic_row
 from tests.helpers import assert_fault, post_json
 
 BASE = "/compute/v2.0/networks"
@@ -40,8 +41,9 @@ def server_task(registry, server_id):
 def connected(registry, server_id, network_id, ipv4, index=0):
     """A NIC the backend has already plugged."""
     with session_scope(registry) as db:
-        db.add(NIC(server_id=server_id, network_id=network_id, index=index, state="ACTIVE",
-                   mac=f"aa:00:00:01:{server_id:02x}:{index:02x}", ipv4=ipv4))
+        nic_row(db, server_id=server_id, network_id=network_id, index=index, ipv4=ipv4,
+                user_uuid=db.get(Server, server_id).user_uuid,
+                mac=f"aa:00:00:01:{server_id:02x}:{index:02x}")
 
 
 # --- add --------------------------------------------------------------------

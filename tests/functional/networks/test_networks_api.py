@@ -1,5 +1,6 @@
 """The networks API as the compute guide documents it: list, detail,
-create, get, rename, delete, with the special ``public`` network."""
+create, get, rename, delete, with the default public network (also
+named ``public`` in this view; its id is numeric like every network's, D1)."""
 import json
 from datetime import timedelta
 from xml.etree import ElementTree
@@ -8,9 +9,11 @@ import pytest
 
 from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
-from synnefo_pyr.network.models import NIC, Network
+from synnefo_pyr.compute.models import Server
+from synnefo_pyr.network.models import Network
 from synnefo_pyr.orm import utcnow
 
+from tests.factories import nic_row
 from tests.helpers import assert_fault, post_json
 
 BASE = "/compute/v2.0/networks"
@@ -24,8 +27,9 @@ def create(testapp, owner, status=202, **attrs):
 
 def add_nic(registry, server_id, network_id, index=0, ipv4=None, state="ACTIVE"):
     with session_scope(registry) as db:
-        db.add(NIC(server_id=server_id, network_id=network_id, index=index,
-                   mac=f"aa:00:00:00:{server_id:02x}:{index:02x}", ipv4=ipv4, state=state))
+        nic_row(db, server_id=server_id, network_id=network_id, index=index, ipv4=ipv4, state=state,
+                user_uuid=db.get(Server, server_id).user_uuid,
+                mac=f"aa:00:00:00:{server_id:02x}:{index:02x}")
 
 
 # --- list -------------------------------------------------------------------
@@ -43,12 +47,12 @@ def test_new_user_without_public_network_lists_nothing(testapp, user):
 
 
 def test_list_shows_public_and_own_networks_only(testapp, user, other_user, data):
-    data.public_network()
+    public = data.public_network()
     own = data.private_network(user, name="mine")
     data.private_network(other_user, name="theirs")
     for url in (BASE, BASE + "/", BASE + ".json"):
         body = testapp.get(url, headers=user.headers).json
-        assert [(n["id"], n["name"]) for n in body["networks"]] == [("public", "public"), (str(own), "mine")]
+        assert [(n["id"], n["name"]) for n in body["networks"]] == [(str(public), "public"), (str(own), "mine")]
     entry = body["networks"][1]
     href = f"http://cloud.example.org/compute/v2.0/networks/{own}"
     assert entry == {"id": str(own), "name": "mine", "links": [
@@ -78,11 +82,11 @@ def test_detail_lists_full_attributes_and_own_active_attachments(testapp, regist
     assert (detail["cidr"], detail["gateway"], detail["cidr6"], detail["gateway6"]) == (
         "10.1.0.0/24", "10.1.0.1", "2001:db8::/64", None)
     assert detail["created"].endswith("+00:00") and detail["updated"].endswith("+00:00")
-    assert networks[0]["id"] == "public" and networks[0]["public"] is True
+    assert networks[0]["id"] == str(public) and networks[0]["public"] is True
 
 
 def test_list_in_xml(testapp, user, data):
-    data.public_network()
+    public = data.public_network()
     own = data.private_network(user, name="mine")
     for url in (BASE + ".xml", BASE + "/detail?format=xml"):
         res = testapp.get(url, headers=user.headers)
@@ -90,7 +94,7 @@ def test_list_in_xml(testapp, user, data):
         root = ElementTree.fromstring(res.body)
         assert root.tag == COMPUTE_NS + "networks"
         items = root.findall(COMPUTE_NS + "network")
-        assert [(n.get("id"), n.get("name")) for n in items] == [("public", "public"), (str(own), "mine")]
+        assert [(n.get("id"), n.get("name")) for n in items] == [(str(public), "public"), (str(own), "mine")]
     assert items[1].get("cidr") == "192.168.1.0/24"
     assert items[1].find(COMPUTE_NS + "attachments") is not None
 
@@ -263,9 +267,12 @@ def test_private_networks_are_charged_to_the_quota(testapp, registry, user):
 
 
 def test_get_public_network(testapp, user, data):
-    data.public_network(cidr="10.9.0.0/24", gateway="10.9.0.1")
-    net = testapp.get(BASE + "/public", headers=user.headers).json["network"]
-    assert (net["id"], net["public"], net["cidr"], net["gateway"]) == ("public", True, "10.9.0.0/24", "10.9.0.1")
+    public = data.public_network(cidr="10.9.0.0/24", gateway="10.9.0.1")
+    # "public" names the default public network; its numeric id works too (D1).
+    for segment in ("public", str(public)):
+        net = testapp.get(f"{BASE}/{segment}", headers=user.headers).json["network"]
+        assert (net["id"], net["public"], net["cidr"], net["gateway"]) == (
+            str(public), True, "10.9.0.0/24", "10.9.0.1")
 
 
 def test_get_public_network_when_there_is_none_is_404(testapp, user):

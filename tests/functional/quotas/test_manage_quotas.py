@@ -33,7 +33,9 @@ def test_resource_list(manage):
     listed = {r["name"]: r for r in manage("resource-list")}
     assert listed["cyclades.vm"]["default_limit"] == 10
     assert listed["cyclades.ram"]["unit"] == "bytes"
-    assert listed["cyclades.network.private"]["service"] == "cyclades_compute"
+    # Both network resources belong to the network service (D16).
+    assert listed["cyclades.network.private"]["service"] == "cyclades_network"
+    assert listed["cyclades.floating_ip"]["service"] == "cyclades_network"
 
 
 def test_resource_add_and_modify_for_another_service(manage, testapp, factory, user):

@@ -11,7 +11,7 @@ from tests.helpers import assert_fault
 ROOT = "/account/v1.0"
 GiB = 1024 ** 3
 BUILTIN = {"cyclades.vm", "cyclades.cpu", "cyclades.total_cpu", "cyclades.ram",
-           "cyclades.total_ram", "cyclades.disk", "cyclades.network.private"}
+           "cyclades.total_ram", "cyclades.disk", "cyclades.network.private", "cyclades.floating_ip"}
 
 
 def add_resource(registry, name, service, limit, api_visible=True):

@@ -22,6 +22,7 @@ Timeouts and the pool (``DatabaseSettings``, ``synnefo_pyr.db.*``, and the
 503 (``dbhealth``) rather than a frozen server.
 """
 import contextlib
+import logging
 import os
 from dataclasses import dataclass
 
@@ -38,6 +39,8 @@ from pyramid.settings import asbool
 
 from synnefo_pyr import dbhealth
 from synnefo_pyr.settings import SettingsError, parse_section
+
+log = logging.getLogger(__name__)
 
 #: The execution option that marks a transaction as a writer.
 WRITE_OPTION = "synnefo_write"
@@ -251,6 +254,16 @@ def get_session_factory(engine):
     return sessionmaker(bind=engine, expire_on_commit=False)
 
 
+def _close_reader(session):
+    """End a read-only request's session once its answer is made. The
+    answer stands whatever happens here: a connection lost in an outage
+    fails its rollback, and the pool drops it."""
+    try:
+        session.close()
+    except sa_exc.SQLAlchemyError:
+        log.debug("Closing a read session failed", exc_info=True)
+
+
 def writes(request):
     """Whether a request may write, and so runs in a transaction of
     pyramid_tm's: every method but GET, HEAD and OPTIONS."""
@@ -356,7 +369,7 @@ def includeme(config):
     def dbsession(request):
         if request.method in READ_METHODS:
             session = readers()
-            request.add_finished_callback(lambda request: session.close())
+            request.add_finished_callback(lambda request: _close_reader(session))
             return session
         return writers()
 

@@ -18,6 +18,8 @@ CONTENT_TYPES = {
     XML: "application/xml; charset=UTF-8",
 }
 _ENVIRON_KEY = "synnefo.suffix_format"
+_ASKED_KEY = "synnefo.asked_format"
+_UNSET = object()
 
 IDENTITY_NS = "http://docs.openstack.org/identity/api/v2.0"
 COMPUTE_NS = "http://docs.openstack.org/compute/api/v1.1"
@@ -29,7 +31,14 @@ SNF_NS = "http://docs.synnefo.org/api/v1.0"
 
 def requested_format(request, default=JSON):
     """The format the client asked for (module docstring), ``default`` when
-    it asked for none."""
+    it asked for none; worked out once per request."""
+    asked = request.environ.get(_ASKED_KEY, _UNSET)
+    if asked is _UNSET:
+        asked = request.environ[_ASKED_KEY] = _asked_format(request)
+    return asked or default
+
+
+def _asked_format(request):
     fmt = request.GET.get("format")
     if fmt in (JSON, XML):
         return fmt
@@ -42,7 +51,7 @@ def requested_format(request, default=JSON):
             return JSON
         if media == "application/xml":
             return XML
-    return default
+    return None
 
 
 def format_suffix_tween_factory(handler, registry):
@@ -67,12 +76,15 @@ def format_suffix_tween_factory(handler, registry):
 
 
 def isoformat(value):
-    """ISO 8601 with an explicit offset: ``2012-11-26T11:52:54+00:00``."""
+    """ISO 8601 with an explicit offset: ``2012-11-26T11:52:54+00:00``
+    (a naive value is UTC, as the database keeps them)."""
     if value is None:
         return None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(timezone.utc).isoformat()
+        return value.isoformat() + "+00:00"
+    if value.tzinfo is not timezone.utc:
+        value = value.astimezone(timezone.utc)
+    return value.isoformat()
 
 
 def parse_isoformat(text):

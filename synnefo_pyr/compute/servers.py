@@ -61,17 +61,6 @@ def load_server(dbsession, server_id):
     return dbsession.scalars(_eager(select(Server).where(Server.id == server_id))).first()
 
 
-def list_servers(dbsession, user_uuid, changes_since=None):
-    """The user's servers by id; with ``changes_since``, those updated since
-    then, deleted ones included (F3), else only live ones."""
-    query = select(Server).where(Server.user_uuid == user_uuid).order_by(Server.id)
-    if changes_since is None:
-        query = query.where(Server.deleted.is_(False))
-    else:
-        query = query.where(Server.updated_at >= changes_since)
-    return list(dbsession.scalars(_eager(query)))
-
-
 def find_flavor(dbsession, flavor_id):
     """A live flavor to build or resize with (``flavor_id`` already parsed;
     ``None`` names nothing)."""
@@ -250,8 +239,8 @@ def metadata_of(server):
     return {m.key: m.value for m in server.metadata_items}
 
 
-def metadata_item(server, key):
-    items = metadata_of(server)
+def metadata_item(items, key):
+    """``{key: value}`` of the mapping ``items`` (a server's metadata)."""
     if key not in items:
         raise errors.NotFound("Metadata key not found.")
     return {key: items[key]}

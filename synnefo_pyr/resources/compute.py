@@ -2,9 +2,9 @@
 (every user's)."""
 from pyramid.authorization import Authenticated
 
-from synnefo_pyr.compute import servers
+from synnefo_pyr.compute import reads, servers
 from synnefo_pyr.compute.models import Flavor
-from synnefo_pyr.db import db_id
+from synnefo_pyr.db import READ_METHODS, db_id
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources import Container, Item
 
@@ -12,12 +12,15 @@ from synnefo_pyr.resources import Container, Item
 class ServersContainer(Container):
     """``/servers/{server_id}``: any server, whoever owns it; its ``Item``
     grants only the owner, so another user's server is a 404 (A12).
-    Deleted servers are found too (F9: they answer with status DELETED)."""
+    Deleted servers are found too (F9: they answer with status DELETED).
+    Reads get a ``compute.reads.ServerView`` (the hot path, rows as the API
+    shows them), writes the ORM row they change."""
 
     missing_message = "Server not found."
 
     def __getitem__(self, server_id):
-        server = servers.load_server(self.dbsession, db_id(server_id))
+        load = reads.server_view if self.request.method in READ_METHODS else servers.load_server
+        server = load(self.dbsession, db_id(server_id))
         if server is None:
             raise KeyError(server_id)
         return Item(self, server_id, server, owner=f"user:{server.user_uuid}")

@@ -17,7 +17,7 @@ metadata_item = SynnefoService(
 
 @metadata.get(permission=P.COMPUTE_READ)
 def list_metadata(request):
-    return {"metadata": servers.metadata_of(request.context.obj)}
+    return {"metadata": dict(request.context.obj.metadata)}
 
 
 @metadata.post(permission=P.COMPUTE_WRITE, validators=(json_object, metadata_body))
@@ -30,7 +30,7 @@ def update_metadata(request):
 
 @metadata_item.get(permission=P.COMPUTE_READ)
 def get_metadata_item(request):
-    return {"meta": servers.metadata_item(request.context.obj, request.matchdict["key"])}
+    return {"meta": servers.metadata_item(request.context.obj.metadata, request.matchdict["key"])}
 
 
 @metadata_item.put(permission=P.COMPUTE_WRITE, validators=(json_object, meta_item_body))

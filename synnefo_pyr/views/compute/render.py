@@ -178,7 +178,8 @@ def fqdn(request, server):
 
 
 def server_dict(request, server, detail=True):
-    """The server as the API shows it (F1, F6)."""
+    """The server as the API shows it (F1, F6), from a
+    ``compute.reads.ServerView``."""
     data = {"id": server.id, "name": server.name, "links": links(request, f"/servers/{server.id}")}
     if not detail:
         return data
@@ -194,7 +195,7 @@ def server_dict(request, server, detail=True):
         "flavor": {"id": server.flavor_id, "links": links(request, f"/flavors/{server.flavor_id}")},
         "image": {"id": server.image_id, "links": image_links(request, server.image_id)},
         "suspended": server.suspended,
-        "metadata": {m.key: m.value for m in server.metadata_items},
+        "metadata": dict(server.metadata),
         "attachments": server_attachments(server),
         "addresses": server_addresses(server),
         "diagnostics": [diagnostic_dict(d) for d in server.diagnostics],

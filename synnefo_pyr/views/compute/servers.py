@@ -1,7 +1,7 @@
 """Servers (F1-F17): list, create, details, rename, delete, addresses,
 stats and diagnostics."""
 from synnefo_pyr import faults
-from synnefo_pyr.compute import servers
+from synnefo_pyr.compute import reads, servers
 from synnefo_pyr.network import services as networks
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.compute import ServersContainer
@@ -30,7 +30,7 @@ server_diagnostics = SynnefoService(
 
 def _listing(request, detail):
     since = request.validated["since"]
-    found = servers.list_servers(request.dbsession, request.authenticated_userid, since)
+    found = reads.server_views(request.dbsession, request.authenticated_userid, since)
     if since is not None and not found:
         raise faults.NotModified()
     return {"servers": [render.server_dict(request, s, detail) for s in found]}
@@ -61,7 +61,8 @@ def create_server(request):
         request.registry.network_settings,
     )
     request.response.status_code = 202
-    data = render.server_dict(request, created)
+    request.dbsession.flush()
+    data = render.server_dict(request, reads.server_view(request.dbsession, created.id))
     data["adminPass"] = password
     return {"server": data}
 

@@ -12,7 +12,7 @@ from synnefo_pyr import errors
 import webtest
 
 from synnefo_pyr import main
-from synnefo_pyr.compute import servers as compute_servers
+from synnefo_pyr.compute import reads as compute_reads
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.identity import accounts
 from synnefo_pyr.identity.token_cache import TokenCache
@@ -154,7 +154,7 @@ def test_tokens_never_reach_the_log(testapp, user, monkeypatch, caplog, db_kind)
     def broken(*args, **kwargs):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(compute_servers, "list_servers", broken)
+    monkeypatch.setattr(compute_reads, "server_views", broken)
     with caplog.at_level(logging.INFO):
         res = testapp.get(f"{COMPUTE}/servers?X-Auth-Token={user.token}&format=json", status=500)
     assert_fault(res, "internalServerError", 500)

@@ -12,6 +12,8 @@ requires = [
     "alembic>=1.13,<2",
     "cornice==6.1.0",
     "waitress>=3.0,<4",
+    # The production server (production.ini): one process per core.
+    "gunicorn>=22,<28",
     "plaster_pastedeploy>=1.0",
     "psycopg[binary]>=3.1,<4",
     "orjson>=3.9,<4",
@@ -37,13 +39,14 @@ setup(
     install_requires=requires,
     extras_require={
         "testing": tests_require,
-        # benchmarks/hot_paths.py runs both apps under gunicorn (and wrk, from Debian).
-        "bench": ["gunicorn>=22"],
+        # benchmarks/hot_paths.py also needs wrk (Debian: apt-get install wrk).
+        "bench": [],
     },
     entry_points={
         "paste.app_factory": ["main = synnefo_pyr:paste_main"],
         "paste.server_runner": [
             "waitress = synnefo_pyr.server:serve_paste",
+            "gunicorn = synnefo_pyr.server:serve_gunicorn",
         ],
         "paste.filter_app_factory": [
             "request_log = synnefo_pyr.wsgi_filters:request_log_filter",

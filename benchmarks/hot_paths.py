@@ -1,8 +1,10 @@
 """The hot paths against the bare web stack, measured in one run.
 
 Starts, on free loopback ports, a bare Pyramid app (benchmarks/bare_app.py,
-one route answering a small JSON object) and the service, both under
-gunicorn (``-k sync``, ``--workers`` each) from this virtualenv; seeds the
+one route answering a small JSON object) under gunicorn, and the service as
+production.ini serves it (pserve with ``egg:synnefo_pyr#gunicorn``), both
+with ``--workers`` processes and production.ini's other server settings
+(worker class, threads, keep-alive), from this virtualenv; seeds the
 service (a user, a flavor, images, the public network, ``--servers``
 ACTIVE servers); then loads both with wrk, a bare run before every service
 run, and prints req/s, p50 and p99 of each call and its ratio to the bare
@@ -12,8 +14,7 @@ route of the adjacent runs.
         [--workers 2] [--db-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
         [--scaling 100,1000,10000] [--worker-scaling]
 
-Needs wrk (Debian: ``apt-get install wrk``) and gunicorn (``pip install
-gunicorn``, in ``.[bench]``). With ``--db-url`` a throwaway database is
+Needs wrk (Debian: ``apt-get install wrk``). With ``--db-url`` a throwaway database is
 created on that server (PostgreSQL) and dropped at the end; without it, a
 temporary SQLite file. ``--scaling`` times ``servers/detail`` for each
 number of servers (one connection, so that the time per request is the
@@ -21,6 +22,7 @@ latency) and its SQL statement count (``Server-Timing``); ``--worker-scaling``
 measures the flavors call with 1 and 2 workers.
 """
 import argparse
+import configparser
 import io
 import os
 import re
@@ -46,13 +48,19 @@ synnefo_pyr.storage.block_dir = {block_dir}
 synnefo_pyr.backend.worker = external
 synnefo_pyr.backend.driver.build_seconds = 0
 synnefo_pyr.backend.driver.action_seconds = 0
-synnefo_pyr.timing_header = true
 synnefo_pyr.quotas.default_limit.cyclades.vm = 1000000
 synnefo_pyr.quotas.default_limit.cyclades.cpu = 1000000
 synnefo_pyr.quotas.default_limit.cyclades.total_cpu = 1000000
 synnefo_pyr.quotas.default_limit.cyclades.ram = 1000000000000000
 synnefo_pyr.quotas.default_limit.cyclades.total_ram = 1000000000000000
 synnefo_pyr.quotas.default_limit.cyclades.disk = 1000000000000000
+
+[server:main]
+use = egg:synnefo_pyr#gunicorn
+bind = 127.0.0.1:{port}
+workers = {workers}
+loglevel = warning
+{server}
 
 [loggers]
 keys = root
@@ -97,12 +105,39 @@ def need(program, hint):
     return str(path)
 
 
+#: ``--server-setting`` values, over production.ini's.
+SERVER_OVERRIDES = {}
+
+
+def production_server():
+    """production.ini's ``[server:main]`` settings but its runner, the
+    address and the number of workers (which the benchmark sets), with
+    ``--server-setting`` over them."""
+    parser = configparser.ConfigParser()
+    parser.read(ROOT / "production.ini")
+    settings = {key: value for key, value in parser["server:main"].items()
+                if key not in ("use", "bind", "listen", "workers")}
+    return dict(settings, **SERVER_OVERRIDES)
+
+
 class Gunicorn:
+    """The bare app under gunicorn's command line, or the service as
+    production.ini serves it: ``pserve`` with ``egg:synnefo_pyr#gunicorn``;
+    both with production.ini's server settings."""
+
     def __init__(self, target, workers, port, paste=False):
         self.url = f"http://127.0.0.1:{port}"
-        argv = [need("gunicorn", "pip install gunicorn"), "-k", "sync", "-w", str(workers),
-                "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"]
-        argv += ["--paste", str(target)] if paste else [target]
+        if paste:
+            argv = [need("pserve", "pip install -e ."), str(target)]
+        else:
+            argv = [need("gunicorn", "pip install gunicorn"), "-w", str(workers),
+                    "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT), "--log-level", "warning"]
+            from gunicorn.config import KNOWN_SETTINGS
+
+            flags = {setting.name: setting.cli[-1] for setting in KNOWN_SETTINGS if setting.cli}
+            for key, value in production_server().items():
+                argv.append(f"{flags[key]}={value}")
+            argv.append(target)
         self.process = subprocess.Popen(argv, cwd=ROOT)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -159,8 +194,10 @@ def seed(db_url, port, servers, block_dir):
     from synnefo_pyr.storage import files
 
     settings = dict(line.split(" = ", 1) for line in SERVICE_INI.format(
-        db_url=db_url, port=port, block_dir=block_dir,
-    ).split("[loggers]")[0].splitlines() if " = " in line and not line.startswith("use"))
+        db_url=db_url, port=port, block_dir=block_dir, workers=1, server="",
+    ).split("[server:main]")[0].splitlines() if " = " in line and not line.startswith("use"))
+    # The Server-Timing header for the in-process scaling run only.
+    settings["synnefo_pyr.timing_header"] = "true"
     app = main({}, **settings)
     registry = app.registry
     with session_scope(registry) as db:
@@ -284,13 +321,21 @@ def run(args):
             block_dir = Path(tmp) / "blocks"
             app, client, token, flavor_id, image_id, server_id = seed(db_url, port, args.servers, block_dir)
             ini = Path(tmp) / "service.ini"
-            ini.write_text(SERVICE_INI.format(db_url=db_url, port=port, block_dir=block_dir))
+
+            def service_ini(workers):
+                server = "\n".join(f"{key} = {value}" for key, value in production_server().items())
+                ini.write_text(SERVICE_INI.format(db_url=db_url, port=port, block_dir=block_dir,
+                                                  workers=workers, server=server))
+                return ini
+
+            service_ini(args.workers)
             lua = Path(tmp) / "tokens.lua"
             lua.write_text(TOKENS_LUA.format(token=token))
             table = [(label.format(n=args.servers), path, options, goal)
                      for label, path, options, goal in calls(token, server_id, lua)]
             kind = "PostgreSQL" if args.db_url else "SQLite"
-            print(f"machine: {os.cpu_count()} cores; database: {kind}; gunicorn -k sync -w {args.workers}; "
+            server = ", ".join(f"{key} {value}" for key, value in production_server().items())
+            print(f"machine: {os.cpu_count()} cores; database: {kind}; gunicorn workers {args.workers}, {server}; "
                   f"wrk -t2 -c8, {args.warmup} s warm-up, {args.duration} s runs")
             bare = Gunicorn("benchmarks.bare_app:app", args.workers, bare_port)
             service = Gunicorn(ini, args.workers, port, paste=True)
@@ -305,7 +350,7 @@ def run(args):
                 print("| ---: | ---: | ---: |")
                 for workers in (1, 2):
                     bare = Gunicorn("benchmarks.bare_app:app", workers, bare_port)
-                    service = Gunicorn(ini, workers, port, paste=True)
+                    service = Gunicorn(service_ini(workers), workers, port, paste=True)
                     try:
                         bare_rps = wrk(bare.url + "/", args.duration, args.warmup)[0]
                         rps = wrk(service.url + "/compute/v2.0/flavors", args.duration, args.warmup,
@@ -331,7 +376,11 @@ def main(argv=None):
     parser.add_argument("--db-url", help="a PostgreSQL server to create a throwaway database on")
     parser.add_argument("--scaling", help="comma-separated numbers of servers for servers/detail")
     parser.add_argument("--worker-scaling", action="store_true", help="flavors with 1 and 2 workers")
-    run(parser.parse_args(argv))
+    parser.add_argument("--server-setting", action="append", default=[], metavar="KEY=VALUE",
+                        help="a gunicorn setting over production.ini's (worker_class=sync, threads=8)")
+    args = parser.parse_args(argv)
+    SERVER_OVERRIDES.update(item.split("=", 1) for item in args.server_setting)
+    run(args)
 
 
 if __name__ == "__main__":

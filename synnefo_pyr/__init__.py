@@ -43,6 +43,8 @@ def _make_app(global_config, settings):
     with Configurator(settings=settings, root_factory="synnefo_pyr.resources.Root") as config:
         # The settings every API shares, parsed before anything reads them.
         config.include(".settings")
+        # Routes looked up by their first path segment (before any route).
+        config.include(".routing")
         # The directives each API package wires itself with (URL root,
         # catalog entry, XML namespace, root grants, manage commands).
         config.include(".apis")
@@ -73,5 +75,7 @@ def _make_app(global_config, settings):
         config.include(".storage")  # /object-store/v1 and /public: the object store
         # /openapi.json: the OpenAPI 3.1 description of all of the above.
         config.include(".views.openapi")
+        # Last: the request properties every package added, on one class.
+        config.include(".request")
     # Paths and queries that are no text are refused before WebOb reads them.
     return InputGuard(config.make_wsgi_app())

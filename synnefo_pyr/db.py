@@ -24,6 +24,7 @@ Timeouts and the pool (``DatabaseSettings``, ``synnefo_pyr.db.*``, and the
 import contextlib
 import logging
 import os
+import weakref
 from dataclasses import dataclass
 
 import transaction
@@ -247,7 +248,24 @@ def get_engine(settings, prefix="sqlalchemy."):
     engine.synnefo_outages = dbhealth.OutageLog()
     event.listen(engine, "connect", engine.synnefo_outages.connected)
     engine.synnefo_settings = db_settings
+    _fresh_pool_after_fork(engine)
     return engine
+
+
+def _fresh_pool_after_fork(engine):
+    """A process forked from this one (gunicorn's workers, forked after
+    pserve built the app) starts with an empty pool: a connection's socket
+    must never be shared by two processes. The parent's connections stay
+    open for the parent (``close=False``). A weak reference, so that an
+    engine disposed of is not kept alive by the hook."""
+    ref = weakref.ref(engine)
+
+    def after_in_child():
+        forked = ref()
+        if forked is not None:
+            forked.dispose(close=False)
+
+    os.register_at_fork(after_in_child=after_in_child)
 
 
 def get_session_factory(engine):

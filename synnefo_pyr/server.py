@@ -1,5 +1,14 @@
-"""``egg:synnefo_pyr#waitress``: waitress, keeping request headers whose
-names contain ``_``, for ``[server:main]`` in the ini files.
+"""The servers of the ini files' ``[server:main]``, both keeping request
+headers whose names contain ``_``:
+
+``egg:synnefo_pyr#waitress``
+    waitress, threads in one process (development.ini);
+``egg:synnefo_pyr#gunicorn``
+    gunicorn, ``workers`` processes (default: one per core), each with
+    ``threads`` threads (production.ini): the GIL makes processes, not
+    threads, what serves more requests on more cores.
+
+About waitress:
 
 Waitress drops every such header (``X-Image-Meta-Property-ROOT_PARTITION``,
 as kamaki 0.12 sends image properties) because ``X-A_B`` and ``X-A-B``
@@ -15,6 +24,7 @@ keep that proxy from forwarding the other.
 production.ini listen=0.0.0.0:6543``), then ``$SYNNEFO_LISTEN``, then
 ``127.0.0.1:6543``: loopback unless the operator says otherwise.
 """
+import gc
 import logging
 import os
 
@@ -52,8 +62,25 @@ def listen_address(global_conf, environ=os.environ):
     return global_conf.get("listen") or environ.get("SYNNEFO_LISTEN") or DEFAULT_LISTEN
 
 
+def freeze_the_app():
+    """Move everything built so far (the app, its configuration, the
+    imported modules) out of the garbage collector's sight: none of it is
+    garbage, and a full collection would otherwise walk all of it, tens of
+    milliseconds, in the middle of some request. Forked workers also keep
+    sharing those pages, as the collector no longer writes to them.
+
+    A request makes thousands of short-lived containers (a listing of 100
+    servers, some 5,000), nearly none in cycles; collecting the youngest
+    generation every 10,000 allocations instead of every 700 spares most
+    of the collections that would find nothing to free."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(10_000, 10, 10)
+
+
 def serve_paste(app, global_conf, **kw):
     kw.setdefault("listen", listen_address(global_conf))
+    freeze_the_app()
     logging.basicConfig()
     server = create_server(app, **kw)
     # One listening socket is the server itself; several are in its map.
@@ -63,3 +90,19 @@ def serve_paste(app, global_conf, **kw):
     server.print_listen("Serving on http://{}:{}")
     server.run()
     return 0
+
+
+def serve_gunicorn(app, global_conf, **kw):
+    """gunicorn behind pserve, its settings those of ``[server:main]``:
+    ``bind`` as ``listen`` above, ``workers`` one per core unless given,
+    and header names with ``_`` passed on as waitress's above
+    (``header_map = dangerous``). The app is built once, before the fork;
+    each worker process starts with a connection pool of its own
+    (``synnefo_pyr.db``)."""
+    from gunicorn.app.pasterapp import serve
+
+    kw.setdefault("bind", listen_address(global_conf))
+    kw.setdefault("workers", str(os.cpu_count() or 1))
+    kw.setdefault("header_map", "dangerous")
+    freeze_the_app()
+    return serve(app, global_conf, **kw)

@@ -39,10 +39,16 @@ synnefo_pyr.base_url = http://127.0.0.1:{port}
 synnefo_pyr.backend.worker = external
 
 [server:main]
-use = egg:synnefo_pyr#waitress
-listen = 127.0.0.1:{port}
-threads = 2
+{server}
 """
+
+#: The two servers of the ini files, as [server:main] gives them.
+SERVERS = {
+    "waitress": "use = egg:synnefo_pyr#waitress\nlisten = 127.0.0.1:{port}\nthreads = 2",
+    # Two processes forked from one app: each must get a pool of its own.
+    "gunicorn": "use = egg:synnefo_pyr#gunicorn\nbind = 127.0.0.1:{port}\nworkers = 2\n"
+                "worker_class = gthread\nthreads = 2",
+}
 
 
 def free_port():
@@ -77,7 +83,9 @@ class Served:
     def request(self, method, path, headers=None, body=None):
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
-            conn.request(method, path, body=body, headers=headers or {})
+            # An iterable body goes chunked (Transfer-Encoding), as swift sends one.
+            conn.request(method, path, body=body, headers=headers or {},
+                         encode_chunked=body is not None and not isinstance(body, bytes))
             res = conn.getresponse()
             return res.status, dict(res.getheaders()), res.read()
         finally:
@@ -88,11 +96,17 @@ class Served:
         self.process.wait(timeout=20)
 
 
+def write_ini(tmp_path, server):
+    port = free_port()
+    path = tmp_path / "serve.ini"
+    path.write_text(INI.format(db=tmp_path / "serve.sqlite", blocks=tmp_path / "blocks", port=port,
+                               server=SERVERS[server].format(port=port)))
+    return path
+
+
 @pytest.fixture
 def ini(tmp_path):
-    path = tmp_path / "serve.ini"
-    path.write_text(INI.format(db=tmp_path / "serve.sqlite", blocks=tmp_path / "blocks", port=free_port()))
-    return path
+    return write_ini(tmp_path, "waitress")
 
 
 def test_dash_header_names_touches_names_only():
@@ -102,7 +116,9 @@ def test_dash_header_names_touches_names_only():
                                        b"\r\nHost: h\r\n folded_value\r\n")
 
 
-def test_underscore_headers_reach_the_application(ini):
+@pytest.mark.parametrize("server", sorted(SERVERS))
+def test_underscore_headers_reach_the_application(tmp_path, server):
+    ini = write_ini(tmp_path, server)
     user = json.loads(run("snf-pyr-manage", ini, "user-add", "--email", "k@example.org",
                           "--first-name", "K", "--last-name", "M").stdout)
     port = int(ini.read_text().split("127.0.0.1:")[1].split()[0])
@@ -126,6 +142,18 @@ def test_underscore_headers_reach_the_application(ini):
                                          headers={"X-Auth-Token": user["token"]})
         (image,) = json.loads(body)
         assert image["properties"] == {"root_partition": "1", "osfamily": "linux"}
+        # A chunked upload (no Content-Length) reaches the object store whole.
+        chunks = [b"a" * 70000, b"b" * 5, b"c" * 3]
+        status, _, _ = served.request("PUT", account + "/images/chunked", body=iter(chunks),
+                                      headers=dict(token, **{"Content-Type": "text/plain"}))
+        assert status == 201
+        status, headers, body = served.request("GET", account + "/images/chunked", headers=token)
+        assert status == 200 and body == b"".join(chunks)
+        # Every worker process answers from the same database.
+        for _ in range(20):
+            status, _, body = served.request("GET", "/image/v1.0/images/detail",
+                                             headers={"X-Auth-Token": user["token"]})
+            assert status == 200 and len(json.loads(body)) == 1
     finally:
         served.stop()
 
@@ -141,6 +169,40 @@ def test_production_ini_takes_the_database_and_listen_address_as_variables(tmp_p
         assert json.loads(body)["version"]["links"][0]["href"] == "https://cloud.example.org/identity/v2.0/"
     finally:
         served.stop()
+
+
+def test_production_ini_serves_with_gunicorn_workers(tmp_path):
+    port = free_port()
+    served = Served("production.ini", f"database_url=sqlite:///{tmp_path}/prod.sqlite",
+                    f"listen=127.0.0.1:{port}", "base_url=https://cloud.example.org", port=port)
+    try:
+        # pserve is gunicorn's master; one worker process per core beneath it.
+        pid = served.process.pid
+        deadline = time.monotonic() + 20
+        while True:  # the master forks them one after another
+            workers = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            if len(workers) == (os.cpu_count() or 1) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert len(workers) == (os.cpu_count() or 1)
+    finally:
+        served.stop()
+
+
+def test_a_forked_process_starts_with_an_empty_pool(tmp_path):
+    app = main({}, **{"sqlalchemy.url": f"sqlite:///{tmp_path}/fork.sqlite",
+                      "synnefo_pyr.trust_host_header": "true"})
+    engine = app.registry.dbengine
+    with engine.connect():
+        pass
+    assert engine.pool.checkedin() == 1
+    pid = os.fork()
+    if pid == 0:  # the child: the parent's connection is not in its pool
+        os._exit(0 if engine.pool.checkedin() == 0 else 1)
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert engine.pool.checkedin() == 1  # the parent keeps its own
+    engine.dispose()
 
 
 def test_the_listen_address_defaults_to_the_loopback():

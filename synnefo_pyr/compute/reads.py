@@ -4,11 +4,13 @@ Listing and showing servers are the compute API's hot paths: they read
 plain rows into small views (``ServerView``, ``PortView``...) carrying
 exactly what ``views/compute/render.py`` shows, in five statements whatever
 the number of servers (the servers, then their metadata, ports, addresses
-and diagnostics by ``IN``), each built once with bound parameters. Writes
+and diagnostics, each joined to the servers under the same condition),
+built once with bound parameters. Writes
 load ORM rows instead (``servers.load_server``): they lock and change them.
 """
 import functools
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from sqlalchemy import DateTime, bindparam, select, type_coerce
 
@@ -30,14 +32,12 @@ def _naive(column):
     return type_coerce(column, DateTime()).label(column.name)
 
 
-@dataclass(frozen=True)
-class NetworkRef:
+class NetworkRef(NamedTuple):
     id: int
     public: bool
 
 
-@dataclass(frozen=True)
-class AddressView:
+class AddressView(NamedTuple):
     ip_version: int
     address: str
     floating: bool
@@ -61,7 +61,10 @@ class PortView:
         return f"nic-{self.server_id}-{self.index}"
 
     def address(self, version):
-        return next((a for a in self.addresses if a.ip_version == version), None)
+        for row in self.addresses:
+            if row.ip_version == version:
+                return row
+        return None
 
     @property
     def ipv4(self):
@@ -69,8 +72,7 @@ class PortView:
         return row.address if row is not None else None
 
 
-@dataclass(frozen=True)
-class DiagnosticView:
+class DiagnosticView(NamedTuple):
     level: str
     source: str
     message: str
@@ -98,65 +100,90 @@ class ServerView:
     diagnostics: list = field(default_factory=list)
 
 
+class _Statements(NamedTuple):
+    servers: object
+    metadata: object
+    ports: object
+    addresses: object
+    diagnostics: object
+
+
 @functools.lru_cache(maxsize=8)
-def _servers(by, since):
-    """The servers statement: by ``id`` or by ``user`` (live ones, or with
-    ``since`` those changed since, deleted ones included)."""
-    query = select(*(_naive(_SERVERS.c[name]) if name.endswith("_at") else _SERVERS.c[name]
-                     for name in _SERVER_FIELDS))
+def _statements(by, since):
+    """The five statements reading servers by ``id`` or by ``user`` (live
+    ones, or with ``since`` those changed since, deleted ones included):
+    the servers, then what belongs to them, each joined to the servers
+    under the same condition (no list of ids to send, nor to expand)."""
     if by == "id":
-        return query.where(_SERVERS.c.id == bindparam("id"))
-    query = query.where(_SERVERS.c.user_uuid == bindparam("user"))
-    if since:
-        query = query.where(_SERVERS.c.updated_at >= bindparam("since", type_=UTCDateTime()))
+        where = (_SERVERS.c.id == bindparam("id"),)
+    elif since:
+        where = (_SERVERS.c.user_uuid == bindparam("user"),
+                 _SERVERS.c.updated_at >= bindparam("since", type_=UTCDateTime()))
     else:
-        query = query.where(_SERVERS.c.deleted.is_(False))
-    return query.order_by(_SERVERS.c.id)
+        where = (_SERVERS.c.user_uuid == bindparam("user"), _SERVERS.c.deleted.is_(False))
+    servers = (
+        select(*(_naive(_SERVERS.c[name]) if name.endswith("_at") else _SERVERS.c[name]
+                 for name in _SERVER_FIELDS))
+        .where(*where).order_by(_SERVERS.c.id)
+    )
+    metadata = (
+        select(_METADATA.c.server_id, _METADATA.c.key, _METADATA.c.value)
+        .join(_SERVERS, _SERVERS.c.id == _METADATA.c.server_id)
+        .where(*where).order_by(_METADATA.c.key)
+    )
+    ports = (
+        select(_NICS.c.id, _NICS.c.server_id, _NICS.c.index, _NICS.c.mac, _NICS.c.firewall_profile,
+               _NICS.c.state, _NETWORKS.c.id, _NETWORKS.c.public)
+        .join(_NETWORKS, _NETWORKS.c.id == _NICS.c.network_id)
+        .join(_SERVERS, _SERVERS.c.id == _NICS.c.server_id)
+        .where(*where).order_by(_NICS.c.server_id, _NICS.c.index)
+    )
+    addresses = (
+        select(_ADDRESSES.c.nic_id, _ADDRESSES.c.ip_version, _ADDRESSES.c.address, _ADDRESSES.c.floating)
+        .join(_NICS, _NICS.c.id == _ADDRESSES.c.nic_id)
+        .join(_SERVERS, _SERVERS.c.id == _NICS.c.server_id)
+        .where(*where).order_by(_ADDRESSES.c.ip_version, _ADDRESSES.c.id)
+    )
+    diagnostics = (
+        select(_DIAGNOSTICS.c.server_id, _DIAGNOSTICS.c.level, _DIAGNOSTICS.c.source,
+               _DIAGNOSTICS.c.message, _DIAGNOSTICS.c.details, _naive(_DIAGNOSTICS.c.source_date),
+               _naive(_DIAGNOSTICS.c.created_at))
+        .join(_SERVERS, _SERVERS.c.id == _DIAGNOSTICS.c.server_id)
+        .where(*where).order_by(_DIAGNOSTICS.c.id.desc())
+    )
+    return _Statements(servers, metadata, ports, addresses, diagnostics)
 
 
-_IDS = bindparam("ids", expanding=True)
-_METADATA_OF = (
-    select(_METADATA.c.server_id, _METADATA.c.key, _METADATA.c.value)
-    .where(_METADATA.c.server_id.in_(_IDS)).order_by(_METADATA.c.key)
-)
-_PORTS_OF = (
-    select(_NICS.c.id, _NICS.c.server_id, _NICS.c.index, _NICS.c.mac, _NICS.c.firewall_profile,
-           _NICS.c.state, _NETWORKS.c.id, _NETWORKS.c.public)
-    .join(_NETWORKS, _NETWORKS.c.id == _NICS.c.network_id)
-    .where(_NICS.c.server_id.in_(_IDS)).order_by(_NICS.c.server_id, _NICS.c.index)
-)
-_ADDRESSES_OF = (
-    select(_ADDRESSES.c.nic_id, _ADDRESSES.c.ip_version, _ADDRESSES.c.address, _ADDRESSES.c.floating)
-    .where(_ADDRESSES.c.nic_id.in_(bindparam("nics", expanding=True)))
-    .order_by(_ADDRESSES.c.ip_version, _ADDRESSES.c.id)
-)
-_DIAGNOSTICS_OF = (
-    select(_DIAGNOSTICS.c.server_id, _DIAGNOSTICS.c.level, _DIAGNOSTICS.c.source,
-           _DIAGNOSTICS.c.message, _DIAGNOSTICS.c.details, _naive(_DIAGNOSTICS.c.source_date),
-           _naive(_DIAGNOSTICS.c.created_at))
-    .where(_DIAGNOSTICS.c.server_id.in_(_IDS)).order_by(_DIAGNOSTICS.c.id.desc())
-)
-
-
-def _complete(connection, found):
-    """Fill in the metadata, ports (with their addresses) and diagnostics
-    of the ``found`` servers, four statements in all."""
-    if not found:
+def _read(connection, statements, params, complete=True):
+    """The servers, and with ``complete`` their metadata, ports (with their
+    addresses) and diagnostics: five statements whatever their number. A
+    row of a server the first statement did not see (created meanwhile,
+    where the database gives each statement its own snapshot) is left out."""
+    found = [ServerView(*row) for row in connection.execute(statements.servers, params).all()]
+    if not found or not complete:
         return found
     by_id = {server.id: server for server in found}
-    ids = {"ids": list(by_id)}
-    for server_id, key, value in connection.execute(_METADATA_OF, ids):
-        by_id[server_id].metadata[key] = value
+    for server_id, key, value in connection.execute(statements.metadata, params).all():
+        server = by_id.get(server_id)
+        if server is not None:
+            server.metadata[key] = value
     ports = {}
-    for nic_id, server_id, index, mac, profile, state, network_id, public in connection.execute(_PORTS_OF, ids):
-        port = PortView(nic_id, server_id, index, mac, profile, state, NetworkRef(network_id, public))
-        ports[nic_id] = port
-        by_id[server_id].nics.append(port)
-    if ports:
-        for nic_id, version, address, floating in connection.execute(_ADDRESSES_OF, {"nics": list(ports)}):
-            ports[nic_id].addresses.append(AddressView(version, address, floating))
-    for server_id, *values in connection.execute(_DIAGNOSTICS_OF, ids):
-        by_id[server_id].diagnostics.append(DiagnosticView(*values))
+    for nic_id, server_id, index, mac, profile, state, network_id, public in \
+            connection.execute(statements.ports, params).all():
+        server = by_id.get(server_id)
+        if server is not None:
+            port = ports[nic_id] = PortView(nic_id, server_id, index, mac, profile, state,
+                                            NetworkRef(network_id, public))
+            server.nics.append(port)
+    for nic_id, version, address, floating in connection.execute(statements.addresses, params).all():
+        port = ports.get(nic_id)
+        if port is not None:
+            port.addresses.append(AddressView(version, address, floating))
+    make = DiagnosticView._make
+    for row in connection.execute(statements.diagnostics, params).all():
+        server = by_id.get(row[0])
+        if server is not None:
+            server.diagnostics.append(make(row[1:]))
     return found
 
 
@@ -165,15 +192,13 @@ def server_view(dbsession, server_id):
     no such server."""
     if server_id is None:
         return None
-    connection = dbsession.connection()
-    row = connection.execute(_servers("id", False), {"id": server_id}).first()
-    return _complete(connection, [ServerView(*row)])[0] if row is not None else None
+    found = _read(dbsession.connection(), _statements("id", False), {"id": server_id})
+    return found[0] if found else None
 
 
-def server_views(dbsession, user_uuid, changes_since=None):
+def server_views(dbsession, user_uuid, changes_since=None, detail=True):
     """The user's servers by id; with ``changes_since``, those updated
-    since then, deleted ones included (F3), else only live ones."""
-    connection = dbsession.connection()
-    rows = connection.execute(_servers("user", changes_since is not None),
-                              {"user": user_uuid, "since": changes_since})
-    return _complete(connection, [ServerView(*row) for row in rows])
+    since then, deleted ones included (F3), else only live ones. Without
+    ``detail``, the servers alone (a listing shows their ids and names)."""
+    return _read(dbsession.connection(), _statements("user", changes_since is not None),
+                 {"user": user_uuid, "since": changes_since}, complete=detail)

@@ -30,7 +30,7 @@ server_diagnostics = SynnefoService(
 
 def _listing(request, detail):
     since = request.validated["since"]
-    found = reads.server_views(request.dbsession, request.authenticated_userid, since)
+    found = reads.server_views(request.dbsession, request.authenticated_userid, since, detail)
     if since is not None and not found:
         raise faults.NotModified()
     return {"servers": [render.server_dict(request, s, detail) for s in found]}

@@ -203,6 +203,9 @@ def seed(db_url, port, servers, block_dir):
     with session_scope(registry) as db:
         user = accounts.create_user(db, "bench@example.org", "Bench", "Mark")
         token, _ = accounts.issue_token(db, user, 7 * 24 * 3600)
+        # A second user, who has no servers (the empty listing).
+        idle = accounts.create_user(db, "idle@example.org", "Idle", "User")
+        idle_token, _ = accounts.issue_token(db, idle, 7 * 24 * 3600)
         flavor = Flavor(cpu=1, ram=1024, disk=20, disk_template="drbd")
         db.add(flavor)
         subnets.create_network_with_subnets(db, subnets.operator_subnet_specs(cidr="10.0.0.0/16"),
@@ -223,7 +226,7 @@ def seed(db_url, port, servers, block_dir):
     add_servers(client, registry, token, flavor_id, image_id, servers, run_pending)
     server_id = client.get("/compute/v2.0/servers", headers={"X-Auth-Token": token}).json["servers"][0]["id"] \
         if servers else None
-    return app, client, token, flavor_id, image_id, server_id
+    return app, client, token, idle_token, flavor_id, image_id, server_id
 
 
 def add_servers(client, registry, token, flavor_id, image_id, count, run_pending):
@@ -261,10 +264,12 @@ def database(db_url, tmp):
 # --- the runs --------------------------------------------------------------------
 
 
-def calls(token, server_id, lua):
+def calls(token, idle_token, server_id, lua):
     return [
         ("POST /identity/v2.0/tokens (token auth)", "/identity/v2.0/tokens", {"lua": lua}, 0.50),
         ("GET /compute/v2.0/flavors", "/compute/v2.0/flavors", {"token": token}, 0.50),
+        ("GET /compute/v2.0/servers/detail, no servers", "/compute/v2.0/servers/detail",
+         {"token": idle_token}, 0.50),
         ("GET /compute/v2.0/servers/<id>", f"/compute/v2.0/servers/{server_id}", {"token": token}, 0.50),
         ("GET /compute/v2.0/servers/detail, {n} servers", "/compute/v2.0/servers/detail",
          {"token": token}, 1 / 30),
@@ -319,7 +324,8 @@ def run(args):
         port, bare_port = free_port(), free_port()
         try:
             block_dir = Path(tmp) / "blocks"
-            app, client, token, flavor_id, image_id, server_id = seed(db_url, port, args.servers, block_dir)
+            app, client, token, idle_token, flavor_id, image_id, server_id = seed(
+                db_url, port, args.servers, block_dir)
             ini = Path(tmp) / "service.ini"
 
             def service_ini(workers):
@@ -332,7 +338,7 @@ def run(args):
             lua = Path(tmp) / "tokens.lua"
             lua.write_text(TOKENS_LUA.format(token=token))
             table = [(label.format(n=args.servers), path, options, goal)
-                     for label, path, options, goal in calls(token, server_id, lua)]
+                     for label, path, options, goal in calls(token, idle_token, server_id, lua)]
             kind = "PostgreSQL" if args.db_url else "SQLite"
             server = ", ".join(f"{key} {value}" for key, value in production_server().items())
             print(f"machine: {os.cpu_count()} cores; database: {kind}; gunicorn workers {args.workers}, {server}; "

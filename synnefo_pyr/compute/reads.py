@@ -2,10 +2,10 @@
 
 Listing and showing servers are the compute API's hot paths: they read
 plain rows into small views (``ServerView``, ``PortView``...) carrying
-exactly what ``views/compute/render.py`` shows, in five statements whatever
-the number of servers (the servers, then their metadata, ports, addresses
-and diagnostics, each joined to the servers under the same condition),
-built once with bound parameters. Writes
+exactly what ``views/compute/render.py`` shows, in four statements whatever
+the number of servers (the servers, then their metadata, ports with their
+addresses, and diagnostics, each joined to the servers under the same
+condition), built once with bound parameters. Writes
 load ORM rows instead (``servers.load_server``): they lock and change them.
 """
 import functools
@@ -104,13 +104,12 @@ class _Statements(NamedTuple):
     servers: object
     metadata: object
     ports: object
-    addresses: object
     diagnostics: object
 
 
 @functools.lru_cache(maxsize=8)
 def _statements(by, since):
-    """The five statements reading servers by ``id`` or by ``user`` (live
+    """The four statements reading servers by ``id`` or by ``user`` (live
     ones, or with ``since`` those changed since, deleted ones included):
     the servers, then what belongs to them, each joined to the servers
     under the same condition (no list of ids to send, nor to expand)."""
@@ -131,18 +130,18 @@ def _statements(by, since):
         .join(_SERVERS, _SERVERS.c.id == _METADATA.c.server_id)
         .where(*where).order_by(_METADATA.c.key)
     )
+    # Ports with their addresses, one row per address (a port without any
+    # comes once, with NULLs): ports by server and index, their addresses
+    # IPv4 first, in the order they were given.
     ports = (
         select(_NICS.c.id, _NICS.c.server_id, _NICS.c.index, _NICS.c.mac, _NICS.c.firewall_profile,
-               _NICS.c.state, _NETWORKS.c.id, _NETWORKS.c.public)
+               _NICS.c.state, _NETWORKS.c.id, _NETWORKS.c.public,
+               _ADDRESSES.c.ip_version, _ADDRESSES.c.address, _ADDRESSES.c.floating)
         .join(_NETWORKS, _NETWORKS.c.id == _NICS.c.network_id)
         .join(_SERVERS, _SERVERS.c.id == _NICS.c.server_id)
-        .where(*where).order_by(_NICS.c.server_id, _NICS.c.index)
-    )
-    addresses = (
-        select(_ADDRESSES.c.nic_id, _ADDRESSES.c.ip_version, _ADDRESSES.c.address, _ADDRESSES.c.floating)
-        .join(_NICS, _NICS.c.id == _ADDRESSES.c.nic_id)
-        .join(_SERVERS, _SERVERS.c.id == _NICS.c.server_id)
-        .where(*where).order_by(_ADDRESSES.c.ip_version, _ADDRESSES.c.id)
+        .outerjoin(_ADDRESSES, _ADDRESSES.c.nic_id == _NICS.c.id)
+        .where(*where)
+        .order_by(_NICS.c.server_id, _NICS.c.index, _NICS.c.id, _ADDRESSES.c.ip_version, _ADDRESSES.c.id)
     )
     diagnostics = (
         select(_DIAGNOSTICS.c.server_id, _DIAGNOSTICS.c.level, _DIAGNOSTICS.c.source,
@@ -151,12 +150,12 @@ def _statements(by, since):
         .join(_SERVERS, _SERVERS.c.id == _DIAGNOSTICS.c.server_id)
         .where(*where).order_by(_DIAGNOSTICS.c.id.desc())
     )
-    return _Statements(servers, metadata, ports, addresses, diagnostics)
+    return _Statements(servers, metadata, ports, diagnostics)
 
 
 def _read(connection, statements, params, complete=True):
     """The servers, and with ``complete`` their metadata, ports (with their
-    addresses) and diagnostics: five statements whatever their number. A
+    addresses) and diagnostics: four statements whatever their number. A
     row of a server the first statement did not see (created meanwhile,
     where the database gives each statement its own snapshot) is left out."""
     found = [ServerView(*row) for row in connection.execute(statements.servers, params).all()]
@@ -168,16 +167,17 @@ def _read(connection, statements, params, complete=True):
         if server is not None:
             server.metadata[key] = value
     ports = {}
-    for nic_id, server_id, index, mac, profile, state, network_id, public in \
+    for nic_id, server_id, index, mac, profile, state, network_id, public, version, address, floating in \
             connection.execute(statements.ports, params).all():
-        server = by_id.get(server_id)
-        if server is not None:
+        port = ports.get(nic_id)
+        if port is None:
+            server = by_id.get(server_id)
+            if server is None:
+                continue
             port = ports[nic_id] = PortView(nic_id, server_id, index, mac, profile, state,
                                             NetworkRef(network_id, public))
             server.nics.append(port)
-    for nic_id, version, address, floating in connection.execute(statements.addresses, params).all():
-        port = ports.get(nic_id)
-        if port is not None:
+        if version is not None:
             port.addresses.append(AddressView(version, address, floating))
     make = DiagnosticView._make
     for row in connection.execute(statements.diagnostics, params).all():

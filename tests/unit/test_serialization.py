@@ -42,3 +42,21 @@ def test_xml_objects_lists_and_metadata():
     assert (meta.get("key"), meta.text) == ("os", "debian")
     assert root.find("{http://www.w3.org/2005/Atom}link").get("rel") == "self"
     assert root.find(ns + "attachments").find(ns + "nic").get("id") == "nic-1-0"
+
+
+def test_timestamps_in_bodies_are_written_as_isoformat_writes_them():
+    from synnefo_pyr.serialization import dump_json, timestamp
+
+    naive = datetime(2026, 12, 1, 13, 0, 5, 120)
+    whole = datetime(2026, 12, 1, 13, 0, 5)
+    aware = whole.replace(tzinfo=timezone.utc)
+    athens = datetime(2026, 12, 1, 15, 0, 5, tzinfo=timezone(timedelta(hours=2)))
+    for value in (naive, whole, aware, athens):
+        expected = isoformat(value)
+        assert dump_json({"t": timestamp(value)}) == f'{{"t":"{expected}"}}'.encode()
+        # The standard library's path (orjson refuses integers beyond 64 bits).
+        assert dump_json({"t": timestamp(value), "n": 2 ** 70}) == \
+            f'{{"t":"{expected}","n":{2 ** 70}}}'.encode()
+        assert f'created="{expected}"'.encode() in dump_xml({"server": {"created": timestamp(value)}})
+    assert isoformat(athens) == "2026-12-01T13:00:05+00:00"
+    assert timestamp(None) is None

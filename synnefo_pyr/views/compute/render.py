@@ -6,7 +6,7 @@ Rendering issues no SQL: it reads only what the loaders eager-load
 """
 from synnefo_pyr.compute.lifecycle import TASK_STATES, api_status
 from synnefo_pyr.network.services import network_api_id
-from synnefo_pyr.serialization import XML, isoformat, requested_format
+from synnefo_pyr.serialization import XML, isoformat, requested_format, timestamp
 
 #: The OpenStack image status of each registry status (J2).
 IMAGE_STATUS = {"ACTIVE": "ACTIVE", "QUEUED": "SAVING", "SAVING": "SAVING", "ERROR": "ERROR",
@@ -161,9 +161,9 @@ def progress(server):
 def diagnostic_dict(entry):
     return {
         "level": entry.level,
-        "created": isoformat(entry.created_at),
+        "created": timestamp(entry.created_at),
         "source": entry.source,
-        "source_date": isoformat(entry.source_date),
+        "source_date": timestamp(entry.source_date),
         "message": entry.message,
         "details": entry.details,
     }
@@ -190,8 +190,8 @@ def server_dict(request, server, detail=True):
         "SNF:task_state": TASK_STATES.get(server.task, ""),
         "progress": progress(server),
         "hostId": "",
-        "created": isoformat(server.created_at),
-        "updated": isoformat(server.updated_at),
+        "created": timestamp(server.created_at),
+        "updated": timestamp(server.updated_at),
         "flavor": {"id": server.flavor_id, "links": links(request, f"/flavors/{server.flavor_id}")},
         "image": {"id": server.image_id, "links": image_links(request, server.image_id)},
         "suspended": server.suspended,

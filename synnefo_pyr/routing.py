@@ -28,7 +28,9 @@ def first_segment(pattern):
 class FirstSegmentRoutesMapper(RoutesMapper):
     def __init__(self):
         super().__init__()
+        # Built at the first request, again after a route is added.
         self._index = None
+        self._wildcard = []
 
     def connect(self, *args, **kwargs):
         self._index = None
@@ -57,7 +59,7 @@ class FirstSegmentRoutesMapper(RoutesMapper):
         except KeyError:
             path = "/"
         except UnicodeDecodeError:
-            return super().__call__(request)
+            return super().__call__(request)  # which raises URLDecodeError
         routes = index.get(path.lstrip("/").split("/", 1)[0], self._wildcard)
         for route in routes:
             match = route.match(path)

@@ -205,6 +205,40 @@ def test_a_forked_process_starts_with_an_empty_pool(tmp_path):
     engine.dispose()
 
 
+def test_a_deactivated_user_stops_working_within_the_cache_bound_in_other_processes(tmp_path):
+    """Two serving processes with a 1-second token cache; the user is
+    deactivated by a third (snf-pyr-manage): within the bound, both
+    answer 401, although each had the token cached."""
+    inis = []
+    for n in range(2):
+        port = free_port()
+        path = tmp_path / f"serve{n}.ini"
+        path.write_text(INI.format(db=tmp_path / "serve.sqlite", blocks=tmp_path / "blocks", port=port,
+                                   server=SERVERS["waitress"].format(port=port))
+                        .replace("[server:main]", "synnefo_pyr.identity.token_cache_seconds = 1\n\n[server:main]"))
+        inis.append((path, port))
+    user = json.loads(run("snf-pyr-manage", inis[0][0], "user-add", "--email", "c@example.org",
+                          "--first-name", "C", "--last-name", "M").stdout)
+    token = {"X-Auth-Token": user["token"]}
+    served = [Served(path, port=port) for path, port in inis]
+    try:
+        for process in served:
+            assert process.request("GET", "/compute/v2.0/flavors", headers=token)[0] == 200
+        assert run("snf-pyr-manage", inis[0][0], "user-modify", user["uuid"], "--deactivate").returncode == 0
+        deactivated = time.monotonic()
+        statuses = {}
+        while len(statuses) < 2 and time.monotonic() - deactivated < 10:
+            for n, process in enumerate(served):
+                if n not in statuses and process.request("GET", "/compute/v2.0/flavors", headers=token)[0] == 401:
+                    statuses[n] = time.monotonic() - deactivated
+            time.sleep(0.05)
+        # The bound (1 s) and the time the manage command took to exit.
+        assert sorted(statuses) == [0, 1] and max(statuses.values()) < 1.5, statuses
+    finally:
+        for process in served:
+            process.stop()
+
+
 def test_the_listen_address_defaults_to_the_loopback():
     assert DEFAULT_LISTEN.startswith("127.0.0.1:")
     assert listen_address({}, environ={}) == DEFAULT_LISTEN

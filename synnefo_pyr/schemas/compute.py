@@ -271,6 +271,14 @@ def changes_since_query(request, **kwargs):
     request.validated["since"] = since
 
 
+def unless_unchanged(request, found):
+    """``found``, the listing a poll asked for; a poll (``changes-since``)
+    that found nothing changed is 304 instead, whatever is listed (F3)."""
+    if request.validated["since"] is not None and not found:
+        raise faults.NotModified()
+    return found
+
+
 def create_server_body(request, **kwargs):
     request.validated["server"] = create_request(request.validated["body"])
 

@@ -2,13 +2,12 @@
 delete, and connecting servers with ``add`` / ``remove`` actions that the
 backend carries out. A second view, beside the network service's, of the
 same rows and functions (behaviours-network.md L44)."""
-from synnefo_pyr import faults
 from synnefo_pyr.compute import servers
 from synnefo_pyr.network import services as networks
 from synnefo_pyr.network import subnets
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.network import NetworksContainer
-from synnefo_pyr.schemas.compute import changes_since_query
+from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged
 from synnefo_pyr.schemas.networks import action_body, create_body, rename_body
 from synnefo_pyr.schemas.validators import json_object
 from synnefo_pyr.service import SynnefoService
@@ -29,11 +28,9 @@ network_action = SynnefoService(name="compute.network_action", path=f"/networks/
 def _visible(request):
     """The caller's networks and the public one; 304 when polling found
     nothing changed."""
-    since = request.validated["since"]
-    found = networks.list_visible(request.dbsession, request.authenticated_userid, since)
-    if since is not None and not found:
-        raise faults.NotModified()
-    return found
+    found = networks.list_visible(request.dbsession, request.authenticated_userid,
+                                  request.validated["since"])
+    return unless_unchanged(request, found)
 
 
 LIST = {"permission": P.COMPUTE_READ, "validators": (changes_since_query,)}

@@ -5,7 +5,7 @@ from synnefo_pyr.compute import reads, servers
 from synnefo_pyr.network import services as networks
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.compute import ServersContainer
-from synnefo_pyr.schemas.compute import changes_since_query, create_server_body, rename_body
+from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged, create_server_body, rename_body
 from synnefo_pyr.schemas.validators import json_object
 from synnefo_pyr.serialization import XML, requested_format
 from synnefo_pyr.service import SynnefoService
@@ -29,10 +29,9 @@ server_diagnostics = SynnefoService(
 
 
 def _listing(request, detail):
-    since = request.validated["since"]
-    found = reads.server_views(request.dbsession, request.authenticated_userid, since, detail)
-    if since is not None and not found:
-        raise faults.NotModified()
+    found = reads.server_views(request.dbsession, request.authenticated_userid,
+                               request.validated["since"], detail)
+    unless_unchanged(request, found)
     return {"servers": [render.server_dict(request, s, detail) for s in found]}
 
 

@@ -5,7 +5,7 @@ from synnefo_pyr import faults
 from synnefo_pyr.network import floating_ips
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.network import FloatingIPsContainer
-from synnefo_pyr.schemas.compute import changes_since_query
+from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged
 from synnefo_pyr.schemas.network import floating_ip_create_body
 from synnefo_pyr.schemas.validators import json_object
 from synnefo_pyr.views.network import add, services, view
@@ -25,10 +25,9 @@ LIST = {"permission": P.NETWORK_READ, "validators": (changes_since_query,)}
 @view(detail, "get", **LIST)
 def list_floating_ips(request):
     """L30 (and D13 for ``/detail``): the caller's floating IPs, by id."""
-    since = request.validated["since"]
-    found = floating_ips.list_floating_ips(request.dbsession, request.authenticated_userid, since)
-    if since is not None and not found:
-        raise faults.NotModified()
+    found = floating_ips.list_floating_ips(request.dbsession, request.authenticated_userid,
+                                           request.validated["since"])
+    unless_unchanged(request, found)
     return {"floatingips": [floating_ip_dict(f) for f in found]}
 
 

@@ -4,7 +4,7 @@ from synnefo_pyr import faults
 from synnefo_pyr.network import services as networks
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.network import ServiceNetworksContainer
-from synnefo_pyr.schemas.compute import changes_since_query
+from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged
 from synnefo_pyr.schemas.network import network_create_body, network_update_body
 from synnefo_pyr.schemas.validators import json_object
 from synnefo_pyr.views.network import add, services, view
@@ -24,10 +24,9 @@ LIST = {"permission": P.NETWORK_READ, "validators": (changes_since_query,)}
 @view(detail, "get", **LIST)
 def list_networks(request):
     """L12: the caller's and every public network, by id."""
-    since = request.validated["since"]
-    found = networks.list_visible(request.dbsession, request.authenticated_userid, since)
-    if since is not None and not found:
-        raise faults.NotModified()
+    found = networks.list_visible(request.dbsession, request.authenticated_userid,
+                                  request.validated["since"])
+    unless_unchanged(request, found)
     return {"networks": [network_dict(request, n) for n in found]}
 
 

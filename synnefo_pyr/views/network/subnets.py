@@ -4,7 +4,7 @@ from synnefo_pyr import faults
 from synnefo_pyr.network import subnets
 from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.network import SubnetsContainer
-from synnefo_pyr.schemas.compute import changes_since_query
+from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged
 from synnefo_pyr.schemas.network import subnet_create_body, subnet_update_body
 from synnefo_pyr.schemas.validators import json_object
 from synnefo_pyr.views.network import add, services, view
@@ -26,10 +26,9 @@ NO_DELETE = "Deletion of a subnet is not supported"
 @view(detail, "get", **LIST)
 def list_subnets(request):
     """L20: every public network's subnets and the caller's, by id."""
-    since = request.validated["since"]
-    found = subnets.list_visible(request.dbsession, request.authenticated_userid, since)
-    if since is not None and not found:
-        raise faults.NotModified()
+    found = subnets.list_visible(request.dbsession, request.authenticated_userid,
+                                 request.validated["since"])
+    unless_unchanged(request, found)
     return {"subnets": [subnet_dict(request, s) for s in found]}
 
 

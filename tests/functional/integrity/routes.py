@@ -2,8 +2,13 @@
 every endpoint (hostile input, the OpenAPI description)."""
 from pyramid.interfaces import IRoutesMapper
 
+from synnefo_pyr.db import session_scope
+from synnefo_pyr.images import registry as image_registry
+from synnefo_pyr.network.models import IPAddress, Network
 from synnefo_pyr.service import SynnefoService
 from synnefo_pyr.schemas.validators import json_object
+
+from tests.factories import make_network, nic_row
 
 #: Validators that parse a JSON body.
 JSON_VALIDATORS = ("json_object", "authenticate_body")
@@ -38,3 +43,23 @@ def fill(pattern, values):
 
 
 assert json_object.__name__ in JSON_VALIDATORS
+
+
+def make_owned_targets(create_server, user, registry, factory):
+    """One of each thing a URL placeholder names, all ``user``'s: a server,
+    a network with its subnet, a port, a floating IP and an image (on a
+    stored file); their ids by placeholder name."""
+    server = create_server(user)["id"]
+    location = factory.stored_file(user.uuid, "c/own.img")
+    network_id = make_network(registry, name="mine", type="MAC_FILTERED", owner=user.uuid,
+                              cidr="192.168.0.0/24")
+    with session_scope(registry) as db:
+        network = db.get(Network, network_id)
+        port = nic_row(db, network_id=network_id, user_uuid=user.uuid, ipv4="192.168.0.9")
+        fip = IPAddress(network_id=network_id, subnet_id=network.subnet(4).id, user_uuid=user.uuid,
+                        address="192.168.0.10", ip_version=4, floating=True)
+        db.add(fip)
+        image = image_registry.register(db, name="own", owner=user.uuid, location=location)
+        db.flush()
+        return {"server_id": server, "network_id": network_id, "subnet_id": network.subnet(4).id,
+                "port_id": port.id, "floating_ip_id": fip.id, "image_id": image.id}

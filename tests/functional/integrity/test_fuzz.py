@@ -18,11 +18,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from synnefo_pyr.db import session_scope
-from synnefo_pyr.images import registry as image_registry
-from synnefo_pyr.network.models import IPAddress, Network
-
-from tests.factories import make_network, nic_row
+from tests.functional.integrity.routes import make_owned_targets
 
 BIN = Path(sys.executable).parent
 EXAMPLES = 10
@@ -218,25 +214,16 @@ def fuzz_operation(live, path, method, operation, known, tokens):
 
 
 def test_fuzz_every_operation(live, registry, factory, create_server, user, other_user, db_kind):
-    server = create_server(user)["id"]
-    location = factory.stored_file(user.uuid, "c/own.img")
-    network_id = make_network(registry, name="mine", type="MAC_FILTERED", owner=user.uuid,
-                              cidr="192.168.0.0/24")
-    with session_scope(registry) as db:
-        network = db.get(Network, network_id)
-        port = nic_row(db, network_id=network_id, user_uuid=user.uuid, ipv4="192.168.0.9")
-        fip = IPAddress(network_id=network_id, subnet_id=network.subnet(4).id, user_uuid=user.uuid,
-                        address="192.168.0.10", ip_version=4, floating=True)
-        db.add(fip)
-        image = image_registry.register(db, name="own", owner=user.uuid, location=location)
-        db.flush()
-        known = {"server_id": [server], "network_id": [network.id, "public"], "image_id": [image.id],
-                 "subnet_id": [network.subnet(4).id], "port_id": [port.id, f"nic-{server}-0"],
-                 "floating_ip_id": [fip.id],
-                 "key": ["k", "os"], "member": [other_user.uuid], "serial": [1, 2],
-                 "token_id": [user.token], "flavor_id": [1], "alias": ["x"],
-                 "account": [user.uuid], "container": ["c", "pithos"], "object": ["own.img"],
-                 "project_id": [1], "app_id": [1], "membership_id": [1], "slash": [""]}
+    owned = make_owned_targets(create_server, user, registry, factory)
+    server = owned["server_id"]
+    known = {"server_id": [server], "network_id": [owned["network_id"], "public"],
+             "image_id": [owned["image_id"]], "subnet_id": [owned["subnet_id"]],
+             "port_id": [owned["port_id"], f"nic-{server}-0"],
+             "floating_ip_id": [owned["floating_ip_id"]],
+             "key": ["k", "os"], "member": [other_user.uuid], "serial": [1, 2],
+             "token_id": [user.token], "flavor_id": [1], "alias": ["x"],
+             "account": [user.uuid], "container": ["c", "pithos"], "object": ["own.img"],
+             "project_id": [1], "app_id": [1], "membership_id": [1], "slash": [""]}
     tokens = {"userToken": user.token, "serviceToken": factory.component("cyclades")}
     status, _, body = live.request("GET", "/openapi.json")
     assert status == 200

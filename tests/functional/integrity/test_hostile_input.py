@@ -6,14 +6,12 @@ from sqlalchemy import func, select
 from synnefo_pyr.compute.models import Server, ServerMetadata
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.identity.models import Feedback
-from synnefo_pyr.images import registry as image_registry
 from synnefo_pyr.images.models import Image, ImageProperty
-from synnefo_pyr.network.models import IPAddress, Network
+from synnefo_pyr.network.models import Network
 from synnefo_pyr.quotas.models import Commission
 
-from tests.factories import make_network, nic_row
 from tests.functional.compute.conftest import COMPUTE
-from tests.functional.integrity.routes import fill, json_operations
+from tests.functional.integrity.routes import fill, json_operations, make_owned_targets
 from tests.helpers import assert_fault, post_json
 
 HOSTILE_BODIES = {
@@ -38,21 +36,8 @@ def counts(registry):
 def targets(create_server, user, other_user, registry, factory, image):
     """A value for every URL placeholder, each naming something the
     caller may change, and the token each permission needs."""
-    server = create_server(user)["id"]
-    location = factory.stored_file(user.uuid, "c/own.img")
-    network_id = make_network(registry, name="mine", type="MAC_FILTERED", owner=user.uuid,
-                              cidr="192.168.0.0/24")
-    with session_scope(registry) as db:
-        network = db.get(Network, network_id)
-        port = nic_row(db, network_id=network_id, user_uuid=user.uuid, ipv4="192.168.0.9")
-        fip = IPAddress(network_id=network_id, subnet_id=network.subnet(4).id, user_uuid=user.uuid,
-                        address="192.168.0.10", ip_version=4, floating=True)
-        db.add(fip)
-        own = image_registry.register(db, name="own", owner=user.uuid, location=location)
-        db.flush()
-        values = {"server_id": server, "network_id": network_id, "image_id": own.id, "key": "k",
-                  "member": other_user.uuid, "serial": 1, "token_id": "x",
-                  "subnet_id": network.subnet(4).id, "port_id": port.id, "floating_ip_id": fip.id}
+    values = dict(make_owned_targets(create_server, user, registry, factory), key="k",
+                  member=other_user.uuid, serial=1, token_id="x")
     component = {"X-Auth-Token": factory.component("cyclades")}
     return values, lambda permission: component if permission.startswith("service:") else user.headers
 

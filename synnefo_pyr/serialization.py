@@ -78,13 +78,10 @@ def format_suffix_tween_factory(handler, registry):
 def isoformat(value):
     """ISO 8601 with an explicit offset: ``2012-11-26T11:52:54+00:00``
     (a naive value is UTC, as the database keeps them)."""
+    value = timestamp(value)
     if value is None:
         return None
-    if value.tzinfo is None:
-        return value.isoformat() + "+00:00"
-    if value.tzinfo is not timezone.utc:
-        value = value.astimezone(timezone.utc)
-    return value.isoformat()
+    return value.isoformat() + "+00:00" if value.tzinfo is None else value.isoformat()
 
 
 def timestamp(value):

@@ -37,9 +37,6 @@ def _make_app(global_config, settings):
     for variable, key in VARIABLES.items():
         if not settings.get(key) and (global_config or {}).get(variable):
             settings[key] = global_config[variable]
-    # Cornice's own exception views would answer in its format; ours answer
-    # with Synnefo faults (views/errors.py).
-    settings.setdefault("handle_exceptions", "false")
     with Configurator(settings=settings, root_factory="synnefo_pyr.resources.Root") as config:
         # The settings every API shares, parsed before anything reads them.
         config.include(".settings")
@@ -56,7 +53,8 @@ def _make_app(global_config, settings):
         config.include(".security")
         # JSON/XML renderers and the no-cache headers of every response.
         config.include(".renderers")
-        config.include("cornice")
+        # Cornice's directive and predicate, without its per-request subscriber.
+        config.include(".service")
         # ``/servers.json`` and ``/servers.xml`` choose the format (A4).
         config.add_tween(
             "synnefo_pyr.serialization.format_suffix_tween_factory", over=EXCVIEW

@@ -1,12 +1,12 @@
 """The renderers (``synnefo``: JSON or XML as asked; ``synnefo_json``:
 JSON whatever is asked), fault bodies, and the headers every API response
 carries."""
-from datetime import datetime, timezone
-from email.utils import format_datetime
+import time
+from email.utils import formatdate
 from xml.sax.saxutils import escape
 
-from pyramid.events import NewResponse
 from pyramid.response import Response
+from pyramid.tweens import INGRESS
 
 from synnefo_pyr.serialization import COMPUTE_NS, CONTENT_TYPES, IDENTITY_NS, JSON, XML, dump_json, dump_xml, requested_format
 
@@ -85,15 +85,44 @@ def _xml_text(text):
     return escape(str(text))
 
 
-def add_api_headers(event):
-    """No caching, and a response that depends on the token (A5)."""
-    headers = event.response.headers
+#: ``(second, its HTTP date)``: ``Expires`` changes once a second.
+_expires = (None, "")
+
+
+def _http_now():
+    global _expires
+    now = int(time.time())
+    second, text = _expires
+    if second != now:
+        text = formatdate(now, usegmt=True)
+        _expires = (now, text)
+    return text
+
+
+def add_api_headers(headers):
+    """No caching, and a response that depends on the token (A5); no
+    content sniffing by browsers (a JSON body is never HTML)."""
     headers["Cache-Control"] = "no-cache, no-store, must-revalidate, max-age=0"
-    headers["Expires"] = format_datetime(datetime.now(timezone.utc), usegmt=True)
+    headers["Expires"] = _http_now()
     headers["Vary"] = "X-Auth-Token"
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+
+
+def api_headers_tween_factory(handler, registry):
+    """The headers of every response the application makes, faults
+    included. A tween, not a ``NewResponse`` subscriber: with no
+    subscriber at all, Pyramid notifies no event on any request."""
+
+    def api_headers_tween(request):
+        response = handler(request)
+        add_api_headers(response.headers)
+        return response
+
+    return api_headers_tween
 
 
 def includeme(config):
     config.add_renderer("synnefo", SynnefoRenderer(serialize))
     config.add_renderer("synnefo_json", SynnefoRenderer(serialize_json))
-    config.add_subscriber(add_api_headers, NewResponse)
+    # Outermost: it sees the response every other tween made.
+    config.add_tween("synnefo_pyr.renderers.api_headers_tween_factory", under=INGRESS)

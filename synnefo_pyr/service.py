@@ -4,8 +4,17 @@ It fixes what all our services share: the ``synnefo`` renderer (JSON or
 XML), no implicit ``HEAD`` (a call answers HEAD only where the guides say
 so), and errors that are *raised* as faults, never returned, so pyramid_tm
 never commits a failed request.
+
+``includeme`` is the part of Cornice we use, instead of ``cornice``'s own:
+its ``NewRequest`` subscriber (which sets ``request.errors``,
+``validated`` and ``info``, and adds two response callbacks) would make
+Pyramid notify five events on every request; here they are lazy request
+properties, and its ``nosniff`` header is ``renderers.api_headers``'s.
 """
 from cornice import Service
+from cornice.errors import Errors
+from cornice.pyramidhook import register_service_views
+from cornice.util import ContentTypePredicate, current_service
 
 from synnefo_pyr import faults
 
@@ -54,3 +63,31 @@ class SynnefoService(Service):
             return refuse_implicit_head
 
         return wrapper
+
+
+def _validated(request):
+    return {}
+
+
+def _errors(request):
+    return Errors()
+
+
+def _info(request):
+    return {}
+
+
+def includeme(config):
+    """What ``cornice.includeme`` sets up that our services use (Cornice
+    6.1, pinned): the service registry and directive, the
+    ``content_type`` view predicate, ``request.current_service``, and the
+    attributes its view wrapper and our validators read. Not its JSON
+    renderer nor its exception views (faults are ``views/errors.py``'s),
+    nor its filters and CORS (no service of ours has any)."""
+    config.registry.cornice_services = {}
+    config.add_directive("add_cornice_service", register_service_views)
+    config.add_view_predicate("content_type", ContentTypePredicate)
+    config.add_request_method(current_service, reify=True)
+    config.add_request_method(_validated, "validated", reify=True)
+    config.add_request_method(_errors, "errors", reify=True)
+    config.add_request_method(_info, "info", reify=True)

@@ -18,7 +18,7 @@ package's action table): the backend only queues, claims and runs.
 import threading
 from dataclasses import dataclass
 
-from pyramid.events import NewRequest
+from pyramid.tweens import INGRESS
 from pyramid.path import DottedNameResolver
 
 from synnefo_pyr.settings import SettingsError, parse_section
@@ -55,14 +55,15 @@ def make_driver(backend_settings, settings):
 class _InProcessWorker:
     """Starts the worker thread with the first request, not when the app
     is built: ``snf-pyr-manage`` and ``snf-pyr-worker`` build the app too,
-    and must not grow a worker thread of their own."""
+    and must not grow a worker thread of their own (nor does a server's
+    parent process, which forks the processes that serve)."""
 
     def __init__(self, registry):
         self.registry = registry
         self.worker = None
         self._lock = threading.Lock()
 
-    def __call__(self, event):
+    def start(self):
         if self.worker is not None:
             return
         with self._lock:
@@ -71,6 +72,18 @@ class _InProcessWorker:
 
                 self.worker = Worker(self.registry)
                 self.worker.start_thread()
+
+
+def inprocess_worker_tween_factory(handler, registry):
+    """Starts the in-process worker on the first request of this process
+    (a tween, not a ``NewRequest`` subscriber: see ``renderers``)."""
+    start = registry.backend_inprocess.start
+
+    def inprocess_worker_tween(request):
+        start()
+        return handler(request)
+
+    return inprocess_worker_tween
 
 
 def set_backend_jobs(config, handler):
@@ -86,4 +99,4 @@ def includeme(config):
     config.add_directive("set_backend_jobs", set_backend_jobs)
     if registry.backend_settings.worker == "inprocess":
         registry.backend_inprocess = _InProcessWorker(registry)
-        config.add_subscriber(registry.backend_inprocess, NewRequest)
+        config.add_tween("synnefo_pyr.backend.inprocess_worker_tween_factory", under=INGRESS)

@@ -1,6 +1,7 @@
 """The shared HTTP rules of behaviours.md section A, on the identity and
 account APIs (the other APIs repeat them in their own suites)."""
 import xml.etree.ElementTree as ET
+from email.utils import parsedate_to_datetime
 
 import pytest
 
@@ -29,6 +30,22 @@ def test_faults_carry_the_headers_too(testapp):
     res = testapp.get("/nowhere", status=400)
     assert res.headers["Vary"] == "X-Auth-Token"
     assert "no-store" in res.headers["Cache-Control"]
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/identity/v2.0", 200), ("/compute/v2.0/flavors", 401), ("/object-store/v1/nobody", 401),
+    ("/nowhere", 400),
+])
+def test_every_response_forbids_content_sniffing(testapp, path, status):
+    res = testapp.get(path, status=status)
+    assert res.headers["X-Content-Type-Options"] == "nosniff"
+    assert parsedate_to_datetime(res.headers["Expires"]).tzinfo is not None
+
+
+def test_no_event_is_notified(app):
+    """Every response header is a tween's: with no subscriber, Pyramid
+    notifies no event on any request (five per request otherwise)."""
+    assert app.registry.has_listeners is False
 
 
 def test_token_in_query_parameter(testapp, user):

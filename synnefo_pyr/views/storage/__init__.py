@@ -1,6 +1,5 @@
 """Object storage (Pithos, behaviours-object): the API under its prefix,
 the public URLs under theirs (``include_public``)."""
-from synnefo_pyr.views.storage import render
 
 
 def includeme(config):
@@ -15,7 +14,8 @@ def includeme(config):
     # ``/object-store/v1`` without the slash is the top level too (M0.1).
     config.add_route("object-store.top_bare", "", inherit_slash=True, factory=top._factory_for_bare)
     config.add_view(list_accounts, route_name="object-store.top_bare", request_method="GET")
-    config.add_subscriber(render.encode_headers, "pyramid.events.NewResponse")
+    config.add_tween("synnefo_pyr.views.storage.render.encode_headers_tween_factory",
+                     under="synnefo_pyr.renderers.api_headers_tween_factory")
 
 
 def include_public(config):

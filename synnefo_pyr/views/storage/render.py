@@ -35,11 +35,20 @@ def quote(text):
     return "".join(c if c in _SAFE else "".join(f"%{b:02X}" for b in c.encode("utf-8")) for c in str(text))
 
 
-def encode_headers(event):
-    """Percent-encode the object-store headers of the response (M0.8)."""
-    if api_of(event.request) != "object-store":
-        return
-    response = event.response
+def encode_headers_tween_factory(handler, registry):
+    """Percent-encode the object-store headers of every object-store
+    response (M0.8), faults included."""
+
+    def encode_headers_tween(request):
+        response = handler(request)
+        if api_of(request) == "object-store":
+            encode_headers(response)
+        return response
+
+    return encode_headers_tween
+
+
+def encode_headers(response):
     rewritten = []
     for name, value in response.headerlist:
         if name.lower().startswith(_ENCODED_PREFIXES):

@@ -11,7 +11,7 @@ run, and prints req/s, p50 and p99 of each call and its ratio to the bare
 route of the adjacent runs: the median of ``--rounds`` rounds.
 
     .venv/bin/python benchmarks/hot_paths.py [--servers 100] [--duration 3] [--warmup 1]
-        [--rounds 5] [--workers 2] [--server-setting worker_class=sync ...]
+        [--rounds 5] [--workers 2] [--server-setting worker_class=sync ...] [--calls flavors ...]
         [--db-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
         [--scaling 100,1000,10000] [--worker-scaling]
 
@@ -373,7 +373,8 @@ def run(args):
             lua = Path(tmp) / "tokens.lua"
             lua.write_text(TOKENS_LUA.format(token=token))
             table = [(label.format(n=args.servers), path, options, goal)
-                     for label, path, options, goal in calls(token, idle_token, server_id, lua)]
+                     for label, path, options, goal in calls(token, idle_token, server_id, lua)
+                     if not args.calls or any(word in label for word in args.calls)]
             kind = "PostgreSQL" if args.db_url else "SQLite"
             server = ", ".join(f"{key} {value}" for key, value in production_server().items())
             print(f"machine: {os.cpu_count()} cores; database: {kind}; gunicorn workers {args.workers}, {server}; "
@@ -421,6 +422,8 @@ def main(argv=None):
     parser.add_argument("--db-url", help="a PostgreSQL server to create a throwaway database on")
     parser.add_argument("--scaling", help="comma-separated numbers of servers for servers/detail")
     parser.add_argument("--worker-scaling", action="store_true", help="flavors with 1 and 2 workers")
+    parser.add_argument("--calls", action="append", default=[], metavar="TEXT",
+                        help="only the calls whose label contains TEXT (repeatable)")
     parser.add_argument("--server-setting", action="append", default=[], metavar="KEY=VALUE",
                         help="a gunicorn setting over production.ini's (worker_class=sync, threads=8)")
     args = parser.parse_args(argv)

@@ -225,8 +225,13 @@ def get_engine(settings, prefix="sqlalchemy."):
     db_settings = database_settings(settings)
     settings = dict(settings, **{prefix + "url": url})
     # A connection that died while idle in the pool (the database
-    # restarted) is replaced before use, not handed to a request.
-    kwargs = {"pool_pre_ping": asbool(settings.pop(prefix + "pool_pre_ping", True))}
+    # restarted) fails the first statement of its request, which is run
+    # again on a new connection (``dbhealth.is_stale_connection``): a ping
+    # before every checkout would cost every request a round trip instead.
+    # The ping stays an option on PostgreSQL; a SQLite file has no
+    # connection to lose.
+    pre_ping = asbool(settings.pop(prefix + "pool_pre_ping", False))
+    kwargs = {"pool_pre_ping": pre_ping and not url.startswith("sqlite")}
     if url.startswith("sqlite"):
         # Waitress threads and the in-process worker share the file.
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": db_settings.busy_timeout}

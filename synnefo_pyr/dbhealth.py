@@ -13,6 +13,10 @@ is unavailable (503), and the one log line per outage.
   connection found dead. The request answers ``503 serviceUnavailable``;
   nothing was committed.
 
+* **Stale**: a connection the pool held, found dead by the request's
+  statement (``is_stale_connection``): the request runs again, on a new
+  connection, instead of every request paying a ping before it starts.
+
 An outage is logged once, when the first error of it is seen, and its end
 once, when a new connection to the database succeeds again (the engine's
 ``connect`` event), instead of one traceback per request.
@@ -44,6 +48,17 @@ def is_retryable(error):
     return isinstance(error, sa_exc.OperationalError) and any(
         text in str(error.orig).lower() for text in _SQLITE_BUSY
     )
+
+
+def is_stale_connection(error):
+    """A statement failed because its pooled connection was dead: the
+    database restarted (or dropped it) since the connection was last used.
+    SQLAlchemy has renewed the pool by then, so the whole request can run
+    again on a new connection (the transaction died with the old one:
+    nothing of it was committed). Not a failed COMMIT (no statement): that
+    one may have committed."""
+    return (isinstance(error, sa_exc.DBAPIError) and error.connection_invalidated
+            and error.statement is not None)
 
 
 def is_unavailable(error):

@@ -114,7 +114,12 @@ def unexpected_error_view(exc, request):
     pyramid_retry runs the whole request again (``retry.attempts``); at the
     last attempt, and whenever the database is unreachable or too slow, the
     answer is 503 serviceUnavailable, logged once per outage (``dbhealth``).
-    Anything else is a bug: logged with its traceback, answered 500."""
+    Anything else is a bug: logged with its traceback, answered 500. A
+    pooled connection found dead (the database restarted) is retried too:
+    the next attempt connects anew."""
+    if dbhealth.is_stale_connection(exc) and not is_last_attempt(request):
+        mark_error_retryable(exc)
+        return fault_response(request, UNAVAILABLE)
     if dbhealth.is_retryable(exc):
         if not is_last_attempt(request):
             mark_error_retryable(exc)

@@ -187,3 +187,57 @@ def test_a_busy_sqlite_is_retried_then_503(make_app, registry, user, db_kind):
         holder.driver_connection.execute("ROLLBACK")
         holder.close()
     post_json(client, f"{COMPUTE}/servers", {"server": {}}, headers=user.headers, status=400)
+
+
+def _drop_pooled_connections(engine, admin_engine):
+    """What a database restart does to the pool: each connection it holds
+    is closed by the server (``pg_terminate_backend``); returns how many."""
+    pool = engine.pool
+    held = [pool.connect() for _ in range(pool.checkedin())]
+    pids = []
+    for connection in held:
+        cursor = connection.cursor()
+        cursor.execute("SELECT pg_backend_pid()")
+        pids.append(cursor.fetchone()[0])
+        cursor.close()
+    for connection in held:
+        connection.close()
+    with admin_engine.connect() as admin:
+        for pid in pids:
+            admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    return len(pids)
+
+
+@pytest.mark.postgresql_only
+def test_a_dropped_connection_costs_no_request(make_app, user, flavor, image, public_network, db_kind):
+    """No ping before each request (``pool_pre_ping`` is off by default):
+    a pooled connection the database dropped fails its request's first
+    statement, and the request runs again on a new connection. The client
+    sees its answer, a read's and a write's alike, and the write is made
+    once."""
+    app = make_app()
+    engine = app.registry.dbengine
+    assert engine.pool._pre_ping is False
+    client = webtest.TestApp(app, extra_environ=HOST)
+    admin = sa.create_engine(engine.url, poolclass=sa.pool.NullPool)
+    try:
+        client.get(f"{COMPUTE}/servers", headers=user.headers, status=200)
+        assert _drop_pooled_connections(engine, admin) >= 1
+        client.get(f"{COMPUTE}/servers", headers=user.headers, status=200)
+        assert _drop_pooled_connections(engine, admin) >= 1
+        post_json(client, f"{COMPUTE}/servers",
+                  {"server": {"name": "after", "imageRef": image, "flavorRef": flavor}},
+                  headers=user.headers, status=202)
+    finally:
+        admin.dispose()
+    servers = client.get(f"{COMPUTE}/servers", headers=user.headers, status=200).json["servers"]
+    assert [server["name"] for server in servers] == ["after"]
+
+
+def test_sqlite_is_never_pinged(make_app, db_kind):
+    """A SQLite file has no connection to lose: no ping, whatever the
+    setting says."""
+    if db_kind != "sqlite":
+        pytest.skip("SQLite's pool")
+    app = make_app(**{"sqlalchemy.pool_pre_ping": "true"})
+    assert app.registry.dbengine.pool._pre_ping is False

@@ -16,6 +16,10 @@ set on every session of a request whose method is not GET, HEAD or
 OPTIONS, of ``session_scope`` (unless ``write=False``) and of the
 worker's statements (``writer(engine)``). A read-only request that writes
 anyway still gets its write lock, or a retryable "database is locked".
+On PostgreSQL a read-only request's statements run in autocommit
+(``reader``): at READ COMMITTED that is what they would see in a
+transaction too, less its BEGIN and ROLLBACK. A read-only request's session
+refuses to flush: writing there is a bug.
 
 Timeouts and the pool (``DatabaseSettings``, ``synnefo_pyr.db.*``, and the
 ``sqlalchemy.pool_*`` keys) make a stuck or unreachable database a prompt
@@ -216,6 +220,28 @@ def writer(engine):
     return engine.execution_options(**{WRITE_OPTION: True})
 
 
+def reader(engine):
+    """``engine`` for read-only requests. On PostgreSQL their statements
+    run in autocommit: at READ COMMITTED every statement of a transaction
+    takes a snapshot of its own anyway, so a read transaction adds nothing
+    but its BEGIN and ROLLBACK, two round trips per request. On SQLite a
+    read transaction is one snapshot for all of the request's statements
+    (WAL), and costs no round trip: kept."""
+    if engine.dialect.name == "postgresql":
+        return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return engine
+
+
+class ReadOnlyRequestWrote(RuntimeError):
+    """A GET, HEAD or OPTIONS request tried to write: a bug (its session
+    commits nothing, and on PostgreSQL would commit each statement)."""
+
+
+def _refuse_flush(session, flush_context, instances):
+    if session.new or session.deleted or any(session.is_modified(obj) for obj in session.dirty):
+        raise ReadOnlyRequestWrote("A read-only request tried to write")
+
+
 def _milliseconds(seconds):
     return int(round(seconds * 1000))
 
@@ -385,8 +411,10 @@ def includeme(config):
     # Requests that write: sessions joined to their thread's manager, which
     # pyramid_tm begins and ends, bound to ``writer(engine)``; registering
     # the factory once, not every session, saves the ~0.4 ms zope.sqlalchemy
-    # takes to hook up a session. Reads: plain sessions.
-    readers, writers = get_session_factory(engine), get_session_factory(writer(engine))
+    # takes to hook up a session. Reads: plain sessions (``reader``) that
+    # refuse to flush anything.
+    readers, writers = get_session_factory(reader(engine)), get_session_factory(writer(engine))
+    event.listen(readers, "before_flush", _refuse_flush)
     zope.sqlalchemy.register(writers, transaction_manager=transaction.manager)
 
     def dbsession(request):

@@ -13,6 +13,7 @@ from collections import Counter
 
 import pytest
 import sqlalchemy as sa
+import transaction
 import webtest
 from sqlalchemy.engine import make_url
 
@@ -241,3 +242,51 @@ def test_sqlite_is_never_pinged(make_app, db_kind):
         pytest.skip("SQLite's pool")
     app = make_app(**{"sqlalchemy.pool_pre_ping": "true"})
     assert app.registry.dbengine.pool._pre_ping is False
+
+
+def test_read_requests_run_without_a_transaction_on_postgresql(app, db_kind):
+    """A GET's statements on PostgreSQL run in autocommit (no BEGIN, no
+    ROLLBACK: two round trips saved); a write's in a transaction. SQLite's
+    reads keep theirs (one snapshot, no round trip)."""
+    get = app.request_factory.blank("/compute/v2.0/servers", method="GET")
+    post = app.request_factory.blank("/compute/v2.0/servers", method="POST")
+    for request in (get, post):
+        request.registry = app.registry
+    #: method -> whether its statements autocommit
+    levels = {}
+    # A writing request's session joins the thread's transaction (pyramid_tm).
+    manager = transaction.manager
+    manager.begin()
+    try:
+        for request in (get, post):
+            connection = request.dbsession.connection()
+            connection.execute(sa.text("SELECT 1"))
+            driver = connection.connection.driver_connection
+            levels[request.method] = (
+                driver.autocommit if db_kind == "postgresql" else not driver.in_transaction
+            )
+    finally:
+        get.dbsession.close()
+        manager.abort()
+    if db_kind == "postgresql":
+        assert levels == {"GET": True, "POST": False}
+    else:
+        assert levels == {"GET": False, "POST": False}
+
+
+def test_a_read_request_that_writes_is_refused(app, registry):
+    """Its session commits nothing (and on PostgreSQL would commit each
+    statement): a flush is refused, loudly."""
+    from synnefo_pyr.compute.models import Flavor
+    from synnefo_pyr.db import ReadOnlyRequestWrote
+
+    request = app.request_factory.blank("/compute/v2.0/flavors", method="GET")
+    request.registry = registry
+    try:
+        request.dbsession.add(Flavor(cpu=1, ram=512, disk=10, disk_template="drbd"))
+        with pytest.raises(ReadOnlyRequestWrote):
+            request.dbsession.flush()
+    finally:
+        request.dbsession.close()
+    with session_scope(registry, write=False) as db:
+        assert db.scalars(sa.select(Flavor)).all() == []

@@ -28,6 +28,7 @@ Timeouts and the pool (``DatabaseSettings``, ``synnefo_pyr.db.*``, and the
 import contextlib
 import logging
 import os
+import threading
 import weakref
 from dataclasses import dataclass
 
@@ -299,6 +300,73 @@ def _fresh_pool_after_fork(engine):
     os.register_at_fork(after_in_child=after_in_child)
 
 
+class ReaderConnections:
+    """One connection per serving thread for its read-only requests, kept
+    between them: checking a connection out of the pool and back in, and
+    the session's share of it, cost a read request more than its query.
+    Each request still has a transaction of its own on it (SQLite: one
+    snapshot), rolled back when its session closes. A connection the
+    database dropped (``invalidated``) is replaced at the next request;
+    one whose thread ended goes back to the pool; ``close_all`` (the
+    engine being disposed of) gives every one back. Serving threads must
+    therefore be no more than the pool holds (``pool_size``), less what
+    writers need at once (``max_overflow``); both ini files size it so."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self._forget()
+        os.register_at_fork(after_in_child=self._forget)
+        event.listen(engine, "engine_disposed", lambda _engine: self.close_all())
+
+    def get(self):
+        held = getattr(self._local, "held", None)
+        if held is None or held.connection.invalidated or held.connection.closed:
+            if held is not None:
+                held.close()
+            held = self._local.held = _Held(self.engine.connect())
+            with self._lock:
+                self._all.add(held)
+        return held.connection
+
+    def close_all(self):
+        if self._pid != os.getpid():
+            # Forked, and the pool disposed of before ``_forget`` ran: the
+            # connections are the parent's.
+            self._forget()
+            return
+        with self._lock:
+            held, self._all = list(self._all), weakref.WeakSet()
+        for one in held:
+            one.close()
+        self._local = threading.local()
+
+    def _forget(self):
+        # A forked child must not use its parent's sockets (nor close them).
+        self._pid = os.getpid()
+        self._local = threading.local()
+        self._all = weakref.WeakSet()
+        self._lock = threading.Lock()
+
+
+class _Held:
+    """A thread's connection; back to the pool when the thread ends (its
+    ``threading.local`` lets go of this) or ``close_all`` is called."""
+
+    def __init__(self, connection):
+        self.connection = connection
+        self._finalizer = weakref.finalize(self, _give_back, connection)
+
+    def close(self):
+        self._finalizer()
+
+
+def _give_back(connection):
+    try:
+        connection.close()
+    except sa_exc.SQLAlchemyError:
+        log.debug("Giving back a reader connection failed", exc_info=True)
+
+
 def get_session_factory(engine):
     return sessionmaker(bind=engine, expire_on_commit=False)
 
@@ -417,9 +485,11 @@ def includeme(config):
     event.listen(readers, "before_flush", _refuse_flush)
     zope.sqlalchemy.register(writers, transaction_manager=transaction.manager)
 
+    connections = config.registry.reader_connections = ReaderConnections(reader(engine))
+
     def dbsession(request):
         if request.method in READ_METHODS:
-            session = readers()
+            session = readers(bind=connections.get())
             request.add_finished_callback(lambda request: _close_reader(session))
             return session
         return writers()

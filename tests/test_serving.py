@@ -192,17 +192,24 @@ def test_production_ini_serves_with_gunicorn_workers(tmp_path):
 def test_a_forked_process_starts_with_an_empty_pool(tmp_path):
     app = main({}, **{"sqlalchemy.url": f"sqlite:///{tmp_path}/fork.sqlite",
                       "synnefo_pyr.trust_host_header": "true"})
-    engine = app.registry.dbengine
+    engine, readers = app.registry.dbengine, app.registry.reader_connections
+    held = readers.get()  # this thread's connection for read requests
     with engine.connect():
         pass
     assert engine.pool.checkedin() == 1
     pid = os.fork()
-    if pid == 0:  # the child: the parent's connection is not in its pool
-        os._exit(0 if engine.pool.checkedin() == 0 else 1)
+    if pid == 0:
+        # The child: the parent's connections are neither in its pool nor
+        # held for its reads; it opens its own.
+        ok = engine.pool.checkedin() == 0 and readers.get() is not held
+        os._exit(0 if ok else 1)
     _, status = os.waitpid(pid, 0)
     assert os.waitstatus_to_exitcode(status) == 0
-    assert engine.pool.checkedin() == 1  # the parent keeps its own
+    # The parent keeps its own, still open.
+    assert engine.pool.checkedin() == 1
+    assert readers.get() is held and not held.closed
     engine.dispose()
+    assert held.closed
 
 
 def test_a_deactivated_user_stops_working_within_the_cache_bound_in_other_processes(tmp_path):

@@ -372,9 +372,10 @@ def run(args):
             service_ini(args.workers)
             lua = Path(tmp) / "tokens.lua"
             lua.write_text(TOKENS_LUA.format(token=token))
-            table = [(label.format(n=args.servers), path, options, goal)
-                     for label, path, options, goal in calls(token, idle_token, server_id, lua)
-                     if not args.calls or any(word in label for word in args.calls)]
+            table = [(label, path, options, goal) for label, path, options, goal in (
+                (label.format(n=args.servers), path, options, goal)
+                for label, path, options, goal in calls(token, idle_token, server_id, lua))
+                if not args.calls or any(word in label for word in args.calls)]
             kind = "PostgreSQL" if args.db_url else "SQLite"
             server = ", ".join(f"{key} {value}" for key, value in production_server().items())
             print(f"machine: {os.cpu_count()} cores; database: {kind}; gunicorn workers {args.workers}, {server}; "

@@ -300,33 +300,41 @@ def _fresh_pool_after_fork(engine):
     os.register_at_fork(after_in_child=after_in_child)
 
 
-class ReaderConnections:
-    """One connection per serving thread for its read-only requests, kept
-    between them: checking a connection out of the pool and back in, and
-    the session's share of it, cost a read request more than its query.
-    Each request still has a transaction of its own on it (SQLite: one
-    snapshot), rolled back when its session closes. A connection the
-    database dropped (``invalidated``) is replaced at the next request;
-    one whose thread ended goes back to the pool; ``close_all`` (the
-    engine being disposed of) gives every one back. Serving threads must
-    therefore be no more than the pool holds (``pool_size``), less what
-    writers need at once (``max_overflow``); both ini files size it so."""
+class ReaderSessions:
+    """One session and connection per serving thread for its read-only
+    requests, kept between them: checking a connection out of the pool
+    and back in, and making a session, cost a read request more than its
+    query. Each request still has a transaction of its own (SQLite: one
+    snapshot), ended when its session closes, and again before the next
+    request (in case anything used the session after it closed). A
+    connection the database dropped (``invalidated``) is replaced at the
+    next request; one whose thread ended goes back to the pool;
+    ``close_all`` (the engine being disposed of) gives every one back.
+    Each serving thread so keeps one connection of the pool: ``pool_size``
+    covers the threads, ``max_overflow`` their writes (both ini files)."""
 
-    def __init__(self, engine):
+    def __init__(self, engine, session_factory):
         self.engine = engine
+        self.session_factory = session_factory
         self._forget()
         os.register_at_fork(after_in_child=self._forget)
         event.listen(engine, "engine_disposed", lambda _engine: self.close_all())
 
     def get(self):
+        """This thread's session, in no transaction yet."""
         held = getattr(self._local, "held", None)
         if held is None or held.connection.invalidated or held.connection.closed:
             if held is not None:
                 held.close()
-            held = self._local.held = _Held(self.engine.connect())
+            connection = self.engine.connect()
+            held = self._local.held = _Held(connection, self.session_factory(bind=connection))
             with self._lock:
                 self._all.add(held)
-        return held.connection
+        elif held.connection.in_transaction():
+            held.session.close()
+            if held.connection.in_transaction():
+                held.connection.rollback()
+        return held.session
 
     def close_all(self):
         if self._pid != os.getpid():
@@ -349,19 +357,22 @@ class ReaderConnections:
 
 
 class _Held:
-    """A thread's connection; back to the pool when the thread ends (its
-    ``threading.local`` lets go of this) or ``close_all`` is called."""
+    """A thread's session and its connection; back to the pool when the
+    thread ends (its ``threading.local`` lets go of this) or ``close_all``
+    is called."""
 
-    def __init__(self, connection):
+    def __init__(self, connection, session):
         self.connection = connection
-        self._finalizer = weakref.finalize(self, _give_back, connection)
+        self.session = session
+        self._finalizer = weakref.finalize(self, _give_back, session, connection)
 
     def close(self):
         self._finalizer()
 
 
-def _give_back(connection):
+def _give_back(session, connection):
     try:
+        session.close()
         connection.close()
     except sa_exc.SQLAlchemyError:
         log.debug("Giving back a reader connection failed", exc_info=True)
@@ -485,11 +496,11 @@ def includeme(config):
     event.listen(readers, "before_flush", _refuse_flush)
     zope.sqlalchemy.register(writers, transaction_manager=transaction.manager)
 
-    connections = config.registry.reader_connections = ReaderConnections(reader(engine))
+    reader_sessions = config.registry.reader_sessions = ReaderSessions(reader(engine), readers)
 
     def dbsession(request):
         if request.method in READ_METHODS:
-            session = readers(bind=connections.get())
+            session = reader_sessions.get()
             request.add_finished_callback(lambda request: _close_reader(session))
             return session
         return writers()

@@ -192,8 +192,8 @@ def test_production_ini_serves_with_gunicorn_workers(tmp_path):
 def test_a_forked_process_starts_with_an_empty_pool(tmp_path):
     app = main({}, **{"sqlalchemy.url": f"sqlite:///{tmp_path}/fork.sqlite",
                       "synnefo_pyr.trust_host_header": "true"})
-    engine, readers = app.registry.dbengine, app.registry.reader_connections
-    held = readers.get()  # this thread's connection for read requests
+    engine, readers = app.registry.dbengine, app.registry.reader_sessions
+    held = readers.get()  # this thread's session for read requests
     with engine.connect():
         pass
     assert engine.pool.checkedin() == 1
@@ -207,9 +207,9 @@ def test_a_forked_process_starts_with_an_empty_pool(tmp_path):
     assert os.waitstatus_to_exitcode(status) == 0
     # The parent keeps its own, still open.
     assert engine.pool.checkedin() == 1
-    assert readers.get() is held and not held.closed
+    assert readers.get() is held and not held.bind.closed
     engine.dispose()
-    assert held.closed
+    assert held.bind.closed
 
 
 def test_a_deactivated_user_stops_working_within_the_cache_bound_in_other_processes(tmp_path):

@@ -202,7 +202,7 @@ def _drop_connections(registry, admin_engine):
         pids.append(cursor.fetchone()[0])
         cursor.close()
         connection.close()
-    reader = registry.reader_connections.get()
+    reader = registry.reader_sessions.get().bind
     pids.append(reader.exec_driver_sql("SELECT pg_backend_pid()").scalar())
     reader.rollback()
     with admin_engine.connect() as admin:

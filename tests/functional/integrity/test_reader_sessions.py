@@ -1,9 +1,11 @@
-"""Read-only requests run on a connection their serving thread keeps
-(``db.ReaderConnections``): each still sees what was committed before it,
-and the connection goes back to the pool when its thread ends."""
+"""Read-only requests run on a session and connection their serving
+thread keeps (``db.ReaderSessions``): each still sees what was committed
+before it, and the connection goes back to the pool when its thread
+ends."""
 import gc
 import threading
 
+import sqlalchemy as sa
 import webtest
 
 from tests.functional.compute.conftest import COMPUTE, make_flavor
@@ -16,13 +18,25 @@ def flavor_ids(client, user):
 
 def test_each_read_request_sees_what_was_committed_before_it(testapp, registry, user, db_kind):
     before = flavor_ids(testapp, user)
-    held = registry.reader_connections.get()
+    held = registry.reader_sessions.get()
     # Committed by another connection, between two reads of this thread.
     added = make_flavor(registry, cpu=7)
     assert flavor_ids(testapp, user) == before | {added}
-    # The same connection served both reads, and no transaction is left open on it.
-    assert registry.reader_connections.get() is held
-    assert not held.in_transaction()
+    # The same session served both reads, and no transaction is left open on it.
+    assert registry.reader_sessions.get() is held
+    assert not held.bind.in_transaction()
+
+
+def test_a_session_used_after_its_request_does_not_hold_the_next_one_in_the_past(
+        testapp, registry, user, db_kind):
+    """Something reads on the thread's session after its request ended
+    (its transaction is open again): the next request starts afresh."""
+    before = flavor_ids(testapp, user)
+    session = registry.reader_sessions.get()
+    session.execute(sa.text("SELECT count(*) FROM flavors")).scalar()
+    assert session.bind.in_transaction()
+    added = make_flavor(registry, cpu=9)
+    assert flavor_ids(testapp, user) == before | {added}
 
 
 def test_a_threads_connection_goes_back_to_the_pool_when_it_ends(make_app, user, db_kind):

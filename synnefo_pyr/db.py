@@ -39,7 +39,7 @@ from alembic.config import Config as AlembicConfig
 from sqlalchemy import engine_from_config, event, inspect, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import object_session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from pyramid.settings import asbool
 
@@ -300,6 +300,23 @@ def _fresh_pool_after_fork(engine):
     os.register_at_fork(after_in_child=after_in_child)
 
 
+class ReadSession(Session):
+    """A read-only request's session, bound to its thread's connection
+    (``ReaderSessions``): the request's transaction is the connection's,
+    begun by the first use and ended by ``ReaderSessions.end``. Core reads
+    (``connection()``) go straight to it, without the session's own
+    transaction bookkeeping, a good part of a small read's cost; ORM
+    reads join the same transaction."""
+
+    def connection(self, bind_arguments=None, execution_options=None, **kw):
+        if bind_arguments or execution_options or kw:
+            return super().connection(bind_arguments, execution_options, **kw)
+        connection = self.bind
+        if not connection.in_transaction():
+            connection.begin()
+        return connection
+
+
 class ReaderSessions:
     """One session and connection per serving thread for its read-only
     requests, kept between them: checking a connection out of the pool
@@ -317,7 +334,17 @@ class ReaderSessions:
         self.engine = engine
         self.session_factory = session_factory
         self._forget()
-        os.register_at_fork(after_in_child=self._forget)
+        # Weakly: fork hooks live as long as the interpreter, and a strong
+        # one would keep these connections open as long (an app built and
+        # dropped, as tests do, would never give its connection back).
+        ref = weakref.ref(self)
+
+        def after_in_child():
+            sessions = ref()
+            if sessions is not None:
+                sessions._forget()
+
+        os.register_at_fork(after_in_child=after_in_child)
         event.listen(engine, "engine_disposed", lambda _engine: self.close_all())
 
     def get(self):
@@ -331,10 +358,18 @@ class ReaderSessions:
             with self._lock:
                 self._all.add(held)
         elif held.connection.in_transaction():
-            held.session.close()
-            if held.connection.in_transaction():
-                held.connection.rollback()
+            _end(held.session)
         return held.session
+
+    @staticmethod
+    def end(session):
+        """End a read-only request's transaction once its answer is made.
+        The answer stands whatever happens here: a connection lost in an
+        outage fails its rollback, and is replaced at the next request."""
+        try:
+            _end(session)
+        except sa_exc.SQLAlchemyError:
+            log.debug("Ending a read transaction failed", exc_info=True)
 
     def close_all(self):
         if self._pid != os.getpid():
@@ -370,6 +405,12 @@ class _Held:
         self._finalizer()
 
 
+def _end(session):
+    session.close()
+    if session.bind.in_transaction():
+        session.bind.rollback()
+
+
 def _give_back(session, connection):
     try:
         session.close()
@@ -380,16 +421,6 @@ def _give_back(session, connection):
 
 def get_session_factory(engine):
     return sessionmaker(bind=engine, expire_on_commit=False)
-
-
-def _close_reader(session):
-    """End a read-only request's session once its answer is made. The
-    answer stands whatever happens here: a connection lost in an outage
-    fails its rollback, and the pool drops it."""
-    try:
-        session.close()
-    except sa_exc.SQLAlchemyError:
-        log.debug("Closing a read session failed", exc_info=True)
 
 
 def writes(request):
@@ -492,7 +523,8 @@ def includeme(config):
     # the factory once, not every session, saves the ~0.4 ms zope.sqlalchemy
     # takes to hook up a session. Reads: plain sessions (``reader``) that
     # refuse to flush anything.
-    readers, writers = get_session_factory(reader(engine)), get_session_factory(writer(engine))
+    readers = sessionmaker(class_=ReadSession, expire_on_commit=False)
+    writers = get_session_factory(writer(engine))
     event.listen(readers, "before_flush", _refuse_flush)
     zope.sqlalchemy.register(writers, transaction_manager=transaction.manager)
 
@@ -501,7 +533,7 @@ def includeme(config):
     def dbsession(request):
         if request.method in READ_METHODS:
             session = reader_sessions.get()
-            request.add_finished_callback(lambda request: _close_reader(session))
+            request.add_finished_callback(lambda request: reader_sessions.end(session))
             return session
         return writers()
 

@@ -15,6 +15,7 @@ finds the winner's image and treats it as already registered.
 import functools
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import and_, bindparam, exists, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -201,35 +202,41 @@ _FILTERS = {
 }
 
 
+_VIEW_FIELDS = ("id", "name", "owner", "location", "size", "checksum", "disk_format",
+                "container_format", "status", "is_public", "created_at", "updated_at", "deleted_at")
+
+
+class _Listing(NamedTuple):
+    images: object
+    #: The properties of the same images: a join on the same conditions,
+    #: not an IN list of their ids (no statement to expand per request).
+    properties: object
+
+
 @functools.lru_cache(maxsize=256)
 def _listing(sort_key, sort_dir, include_deleted, since, filters):
-    """The listing statement of one shape (which filters, which order),
+    """The listing statements of one shape (which filters, which order),
     built once: every value is a bound parameter (``user``, ``since`` and
     the filters'), so a request only binds them."""
     user = bindparam("user")
     is_member = exists().where(and_(_MEMBERS.c.image_id == _IMAGES.c.id, _MEMBERS.c.member_uuid == user))
-    query = select(*(_IMAGES.c[name] for name in _VIEW_FIELDS)).where(
-        or_(_IMAGES.c.owner == user, _IMAGES.c.is_public.is_(True), is_member)
-    )
+    conditions = [or_(_IMAGES.c.owner == user, _IMAGES.c.is_public.is_(True), is_member)]
     if not include_deleted:
-        query = query.where(_IMAGES.c.deleted_at.is_(None))
+        conditions.append(_IMAGES.c.deleted_at.is_(None))
     if since:
-        query = query.where(_IMAGES.c.updated_at >= bindparam("since", type_=UTCDateTime()))
+        conditions.append(_IMAGES.c.updated_at >= bindparam("since", type_=UTCDateTime()))
     for name in filters:
-        query = query.where(_FILTERS[name]())
+        conditions.append(_FILTERS[name]())
+    query = select(*(_IMAGES.c[name] for name in _VIEW_FIELDS)).where(*conditions)
     column = _IMAGES.c[sort_key]
     order = column.asc() if sort_dir == "asc" else column.desc()
     tie = _IMAGES.c.id.asc() if sort_dir == "asc" else _IMAGES.c.id.desc()
-    return query.order_by(order, tie) if sort_key != "id" else query.order_by(order)
-
-
-_PROPERTIES_OF = (
-    select(_PROPERTIES.c.image_id, _PROPERTIES.c.key, _PROPERTIES.c.value)
-    .where(_PROPERTIES.c.image_id.in_(bindparam("ids", expanding=True)))
-    .order_by(_PROPERTIES.c.key)
-)
-_VIEW_FIELDS = ("id", "name", "owner", "location", "size", "checksum", "disk_format",
-                "container_format", "status", "is_public", "created_at", "updated_at", "deleted_at")
+    properties = (
+        select(_PROPERTIES.c.image_id, _PROPERTIES.c.key, _PROPERTIES.c.value)
+        .join(_IMAGES, _IMAGES.c.id == _PROPERTIES.c.image_id)
+        .where(*conditions).order_by(_PROPERTIES.c.key)
+    )
+    return _Listing(query.order_by(order, tie) if sort_key != "id" else query.order_by(order), properties)
 
 
 def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
@@ -246,14 +253,18 @@ def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
     if "status" in values:
         wanted = values["status"].upper()
         values["status"] = STATUS_SYNONYMS.get(wanted, wanted)
-    query = _listing(sort_key, sort_dir, include_deleted, since is not None, tuple(sorted(values)))
+    listing = _listing(sort_key, sort_dir, include_deleted, since is not None, tuple(sorted(values)))
     connection = dbsession.connection()
-    found = [ImageView(*row, properties={})
-             for row in connection.execute(query, dict(values, user=user_uuid, since=since))]
+    params = dict(values, user=user_uuid, since=since)
+    found = [ImageView(*row, properties={}) for row in connection.execute(listing.images, params)]
     if found:
         by_id = {image.id: image for image in found}
-        for image_id, key, value in connection.execute(_PROPERTIES_OF, {"ids": list(by_id)}):
-            by_id[image_id].properties[key] = value
+        for image_id, key, value in connection.execute(listing.properties, params):
+            # An image the first statement did not see (registered
+            # meanwhile, where each statement has its own snapshot) is left out.
+            image = by_id.get(image_id)
+            if image is not None:
+                image.properties[key] = value
     return found
 
 

@@ -18,8 +18,10 @@ def test_request_properties_are_baked_into_one_class(tmp_path):
     assert type(first) is type(second) is factory
     # Reified: computed once per request, each request its own.
     first.registry = second.registry = registry
-    assert first.dbsession is first.dbsession
-    assert first.dbsession is not second.dbsession
+    assert first.validated is first.validated
+    assert first.validated is not second.validated
+    # Except a read's database session: its thread's (db.ReaderSessions).
+    assert first.dbsession is second.dbsession is registry.reader_sessions.get()
     # Scripts get the same request class.
     env = prepare(registry=registry)
     try:

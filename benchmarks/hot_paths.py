@@ -24,6 +24,7 @@ measures the flavors call with 1 and 2 workers.
 """
 import argparse
 import configparser
+import contextlib
 import io
 import os
 import re
@@ -154,9 +155,30 @@ class Gunicorn:
         self.process.terminate()
         self.process.wait(timeout=30)
 
+    def cpu_seconds(self):
+        """CPU time the server's processes (the master and its workers)
+        have used so far: what a request costs, whatever share of the
+        machine the server got meanwhile (a shared machine's speed drifts;
+        time stolen by its other guests is not counted)."""
+        pids = [self.process.pid]
+        with contextlib.suppress(OSError):
+            for pid in list(pids):
+                pids += [int(child) for child in
+                         Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+                for child in pids[1:]:
+                    pids += [int(grandchild) for grandchild in
+                             Path(f"/proc/{child}/task/{child}/children").read_text().split()]
+        ticks = 0
+        for pid in set(pids):
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
 
-def wrk(url, duration, warmup, token=None, lua=None, threads=2, connections=8):
-    """``(req/s, p50 ms, p99 ms)`` of ``url`` after a warm-up."""
+
+def wrk(url, duration, warmup, token=None, lua=None, threads=2, connections=8, server=None):
+    """``(req/s, p50 ms, p99 ms)`` of ``url`` after a warm-up; with
+    ``server``, also the server's CPU microseconds per request."""
     argv = [need("wrk", "apt-get install wrk"), f"-t{threads}", f"-c{connections}", "--latency"]
     if token:
         argv += ["-H", f"X-Auth-Token: {token}"]
@@ -164,12 +186,17 @@ def wrk(url, duration, warmup, token=None, lua=None, threads=2, connections=8):
         argv += ["-s", str(lua)]
     if warmup:
         subprocess.run(argv + [f"-d{warmup}s", url], capture_output=True, check=True)
+    cpu_before = server.cpu_seconds() if server else None
     out = subprocess.run(argv + [f"-d{duration}s", url], capture_output=True, text=True,
                          check=True).stdout
     if "Non-2xx" in out:
         raise RuntimeError(f"{url} answered errors:\n{out}")
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
-    return rps, _latency(out, "50%"), _latency(out, "99%")
+    result = (rps, _latency(out, "50%"), _latency(out, "99%"))
+    if server is None:
+        return result
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return result + ((server.cpu_seconds() - cpu_before) * 1e6 / max(requests, 1),)
 
 
 def _latency(out, percentile):
@@ -285,26 +312,32 @@ def measure(args, service, bare, table):
     samples = {label: [] for label, _, _, _ in table}
     for _ in range(args.rounds):
         for label, path, options, goal in table:
-            bare_rps, _, _ = wrk(bare.url + "/", args.duration, args.warmup)
-            rps, p50, p99 = wrk(service.url + path, args.duration, args.warmup, **options)
-            samples[label].append((rps / bare_rps, rps, p50, p99, bare_rps))
+            bare_rps, _, _, bare_cpu = wrk(bare.url + "/", args.duration, args.warmup, server=bare)
+            rps, p50, p99, cpu = wrk(service.url + path, args.duration, args.warmup, server=service,
+                                     **options)
+            samples[label].append((rps / bare_rps, rps, p50, p99, bare_rps, bare_cpu / cpu, cpu, bare_cpu))
     rows = []
     for label, _, _, goal in table:
         ordered = sorted(samples[label])
-        ratio, rps, p50, p99, bare_rps = ordered[len(ordered) // 2]
+        ratio, rps, p50, p99, bare_rps = ordered[len(ordered) // 2][:5]
+        # The CPU figures: their own medians, as steady as the machine is not.
+        by_cpu = sorted(samples[label], key=lambda sample: sample[5])
+        cpu_ratio, cpu, bare_cpu = by_cpu[len(by_cpu) // 2][5:]
         rows.append((label, rps, p50, p99, ratio, goal, bare_rps,
-                     " / ".join(f"{sample[0]:.1%}" for sample in samples[label])))
+                     " / ".join(f"{sample[0]:.1%}" for sample in samples[label]),
+                     cpu, bare_cpu, cpu_ratio))
     return rows
 
 
 def print_rows(rows, title):
     print(f"\n{title}")
-    print("| call | req/s | p50 ms | p99 ms | bare req/s | share of bare (median) | goal | every round |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
-    for label, rps, p50, p99, ratio, goal, bare_rps, rounds in rows:
+    print("| call | req/s | p50 ms | p99 ms | bare req/s | share of bare (median) | goal | every round "
+          "| CPU us/request | bare CPU us/request | CPU share of bare |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: |")
+    for label, rps, p50, p99, ratio, goal, bare_rps, rounds, cpu, bare_cpu, cpu_ratio in rows:
         mark = "met" if ratio >= goal else "NOT met"
         print(f"| {label} | {rps:.0f} | {p50:.2f} | {p99:.2f} | {bare_rps:.0f} | {ratio:.1%} | "
-              f">= {goal:.1%} ({mark}) | {rounds} |")
+              f">= {goal:.1%} ({mark}) | {rounds} | {cpu:.0f} | {bare_cpu:.0f} | {cpu_ratio:.1%} |")
 
 
 def add_servers_in_bulk(registry, token, flavor_id, image_id, count, run_pending, batch=500):

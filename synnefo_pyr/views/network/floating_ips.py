@@ -8,15 +8,11 @@ from synnefo_pyr.resources.network import FloatingIPsContainer
 from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged
 from synnefo_pyr.schemas.network import floating_ip_create_body
 from synnefo_pyr.schemas.validators import json_object
-from synnefo_pyr.views.network import add, services, view
+from synnefo_pyr.views.network import add, resource_services, view
 from synnefo_pyr.views.network.render import floating_ip_dict
 
-ITEM = {"factory": FloatingIPsContainer, "traverse": "/{floating_ip_id}"}
-
-collection = services("floatingips", "/floatingips")
-detail = services("floatingips_detail", "/floatingips/detail")
-item = services("floatingip", "/floatingips/{floating_ip_id:[0-9]+}", **ITEM)
-invalid = services("floatingip_invalid", "/floatingips/{floating_ip_id:[A-Za-z0-9_]+}")
+collection, detail, item, invalid = resource_services(
+    "floatingip", "floatingips", "floating_ip_id", "[0-9]+", "[A-Za-z0-9_]+", FloatingIPsContainer)
 
 LIST = {"permission": P.NETWORK_READ, "validators": (changes_since_query,)}
 

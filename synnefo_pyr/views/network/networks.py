@@ -7,15 +7,11 @@ from synnefo_pyr.resources.network import ServiceNetworksContainer
 from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged
 from synnefo_pyr.schemas.network import network_create_body, network_update_body
 from synnefo_pyr.schemas.validators import json_object
-from synnefo_pyr.views.network import add, services, view
+from synnefo_pyr.views.network import add, resource_services, view
 from synnefo_pyr.views.network.render import network_dict
 
-ITEM = {"factory": ServiceNetworksContainer, "traverse": "/{network_id}"}
-
-collection = services("networks", "/networks")
-detail = services("networks_detail", "/networks/detail")
-item = services("network", "/networks/{network_id:[0-9]+}", **ITEM)
-invalid = services("network_invalid", "/networks/{network_id:[A-Za-z0-9_]+}")
+collection, detail, item, invalid = resource_services(
+    "network", "networks", "network_id", "[0-9]+", "[A-Za-z0-9_]+", ServiceNetworksContainer)
 
 LIST = {"permission": P.NETWORK_READ, "validators": (changes_since_query,)}
 

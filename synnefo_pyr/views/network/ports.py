@@ -7,15 +7,11 @@ from synnefo_pyr.permissions import Permission as P
 from synnefo_pyr.resources.network import PortsContainer
 from synnefo_pyr.schemas.network import port_create_body, port_update_body
 from synnefo_pyr.schemas.validators import json_object
-from synnefo_pyr.views.network import add, services, view
+from synnefo_pyr.views.network import add, resource_services, view
 from synnefo_pyr.views.network.render import port_dict
 
-ITEM = {"factory": PortsContainer, "traverse": "/{port_id}"}
-
-collection = services("ports", "/ports")
-detail = services("ports_detail", "/ports/detail")
-item = services("port", "/ports/{port_id:[0-9]+|nic-[0-9]+-[0-9]+}", **ITEM)
-invalid = services("port_invalid", "/ports/{port_id:[-A-Za-z0-9_]+}")
+collection, detail, item, invalid = resource_services(
+    "port", "ports", "port_id", "[0-9]+|nic-[0-9]+-[0-9]+", "[-A-Za-z0-9_]+", PortsContainer)
 
 
 @view(collection, "get", permission=P.NETWORK_READ)

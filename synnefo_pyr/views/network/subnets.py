@@ -7,15 +7,11 @@ from synnefo_pyr.resources.network import SubnetsContainer
 from synnefo_pyr.schemas.compute import changes_since_query, unless_unchanged
 from synnefo_pyr.schemas.network import subnet_create_body, subnet_update_body
 from synnefo_pyr.schemas.validators import json_object
-from synnefo_pyr.views.network import add, services, view
+from synnefo_pyr.views.network import add, resource_services, view
 from synnefo_pyr.views.network.render import subnet_dict
 
-ITEM = {"factory": SubnetsContainer, "traverse": "/{subnet_id}"}
-
-collection = services("subnets", "/subnets")
-detail = services("subnets_detail", "/subnets/detail")
-item = services("subnet", "/subnets/{subnet_id:[0-9]+}", **ITEM)
-invalid = services("subnet_invalid", "/subnets/{subnet_id:[-A-Za-z0-9_]+}")
+collection, detail, item, invalid = resource_services(
+    "subnet", "subnets", "subnet_id", "[0-9]+", "[-A-Za-z0-9_]+", SubnetsContainer)
 
 LIST = {"permission": P.NETWORK_READ, "validators": (changes_since_query,)}
 UPDATE = {"permission": P.NETWORK_WRITE, "validators": (json_object, subnet_update_body)}

@@ -1,5 +1,6 @@
 """Assertions shared by the functional tests."""
 import json
+import threading
 
 
 def assert_fault(response, name, code, message=None):
@@ -24,3 +25,25 @@ def post_json(testapp, url, body, status="*", headers=None, **kwargs):
         status=status,
         **kwargs,
     )
+
+
+def race(work, count=8, timeout=120):
+    """Run ``work(i)`` in ``count`` threads released at the same moment;
+    their results (an exception raised is the result)."""
+    barrier = threading.Barrier(count)
+    results = [None] * count
+
+    def run(i):
+        barrier.wait()
+        try:
+            results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - collected for the assertions
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout)
+    assert not any(thread.is_alive() for thread in threads), "a racer hung"
+    return results

@@ -1,7 +1,7 @@
-"""Fixtures of the integrity tests: CORE's compute fixtures, a race
-helper that releases real threads at once against the real application,
-and the books to check afterwards (usage equals what exists)."""
-import threading
+"""Fixtures of the integrity tests: CORE's compute fixtures and the books
+to check afterwards (usage equals what exists); the race helper, which
+releases real threads at once against the real application, is
+``tests.helpers.race``."""
 from collections import Counter
 
 import pytest
@@ -18,26 +18,6 @@ from tests.functional.compute.conftest import *  # noqa: F401,F403 - flavor, ima
 HOST = {"HTTP_HOST": "cloud.example.org"}
 
 
-def race(work, count=8, timeout=120):
-    """Run ``work(i)`` in ``count`` threads released at the same moment;
-    their results (an exception raised is the result)."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = work(i)
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout)
-    assert not any(thread.is_alive() for thread in threads), "a racer hung"
-    return results
 
 
 @pytest.fixture

@@ -14,7 +14,8 @@ from synnefo_pyr.db import session_scope
 from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
 
 from tests.functional.compute.conftest import COMPUTE
-from tests.functional.integrity.conftest import assert_books_balance, race
+from tests.functional.integrity.conftest import assert_books_balance
+from tests.helpers import race
 from tests.helpers import post_json
 
 RACERS = 8

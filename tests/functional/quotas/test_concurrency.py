@@ -2,7 +2,6 @@
 databases (PostgreSQL: row locks on the holdings; SQLite: write
 transactions BEGIN IMMEDIATE, so writers take turns)."""
 import random
-import threading
 
 import webtest
 
@@ -10,6 +9,7 @@ from synnefo_pyr import errors
 from synnefo_pyr.quotas import engine as quotas
 from synnefo_pyr.db import session_scope
 
+from tests import helpers
 from tests.helpers import post_json
 
 ROOT = "/account/v1.0"
@@ -17,24 +17,7 @@ RACERS = 24
 
 
 def race(worker, count=RACERS):
-    """Run ``worker(i)`` in ``count`` threads released at once; returns
-    their results (or the exceptions they raised)."""
-    barrier = threading.Barrier(count)
-    results = [None] * count
-
-    def run(i):
-        barrier.wait()
-        try:
-            results[i] = worker(i)
-        except Exception as exc:  # noqa: BLE001 - collected for the assertions
-            results[i] = exc
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
-    return results
+    return helpers.race(worker, count)
 
 
 def usage_of(registry, holder):

@@ -350,6 +350,14 @@ class ReaderSessions:
     def get(self):
         """This thread's session, in no transaction yet."""
         held = getattr(self._local, "held", None)
+        if held is not None and held.connection.in_transaction():
+            try:
+                _end(held.session)
+            except sa_exc.SQLAlchemyError:
+                # Its connection died meanwhile: a new one below.
+                log.debug("Resetting a reader connection failed", exc_info=True)
+                held.close()
+                held = None
         if held is None or held.connection.invalidated or held.connection.closed:
             if held is not None:
                 held.close()
@@ -357,8 +365,6 @@ class ReaderSessions:
             held = self._local.held = _Held(connection, self.session_factory(bind=connection))
             with self._lock:
                 self._all.add(held)
-        elif held.connection.in_transaction():
-            _end(held.session)
         return held.session
 
     @staticmethod

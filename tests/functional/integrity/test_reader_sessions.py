@@ -54,3 +54,15 @@ def test_a_threads_connection_goes_back_to_the_pool_when_it_ends(make_app, user,
     gc.collect()
     assert seen["checked out"] == 1
     assert pool.checkedout() == 0
+
+
+def test_a_session_left_in_a_transaction_on_a_dead_connection_is_replaced(
+        testapp, registry, user, db_kind):
+    """Used after its request, and its connection lost meanwhile: the next
+    request gets a new session and connection, and its answer."""
+    before = flavor_ids(testapp, user)
+    session = registry.reader_sessions.get()
+    session.execute(sa.text("SELECT 1"))
+    session.bind.connection.driver_connection.close()
+    assert flavor_ids(testapp, user) == before
+    assert registry.reader_sessions.get() is not session

@@ -160,16 +160,14 @@ class Gunicorn:
         have used so far: what a request costs, whatever share of the
         machine the server got meanwhile (a shared machine's speed drifts;
         time stolen by its other guests is not counted)."""
-        pids = [self.process.pid]
-        with contextlib.suppress(OSError):
-            for pid in list(pids):
-                pids += [int(child) for child in
-                         Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-                for child in pids[1:]:
-                    pids += [int(grandchild) for grandchild in
-                             Path(f"/proc/{child}/task/{child}/children").read_text().split()]
+        pids, unseen = [], [self.process.pid]
+        while unseen:  # the process tree, pserve's or gunicorn's
+            pid = unseen.pop()
+            pids.append(pid)
+            with contextlib.suppress(OSError):
+                unseen += map(int, Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
         ticks = 0
-        for pid in set(pids):
+        for pid in pids:
             with contextlib.suppress(OSError):
                 fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
                 ticks += int(fields[11]) + int(fields[12])  # utime, stime
@@ -405,10 +403,10 @@ def run(args):
             service_ini(args.workers)
             lua = Path(tmp) / "tokens.lua"
             lua.write_text(TOKENS_LUA.format(token=token))
-            table = [(label, path, options, goal) for label, path, options, goal in (
-                (label.format(n=args.servers), path, options, goal)
-                for label, path, options, goal in calls(token, idle_token, server_id, lua))
-                if not args.calls or any(word in label for word in args.calls)]
+            table = [(label.format(n=args.servers), path, options, goal)
+                     for label, path, options, goal in calls(token, idle_token, server_id, lua)]
+            if args.calls:
+                table = [row for row in table if any(word in row[0] for word in args.calls)]
             kind = "PostgreSQL" if args.db_url else "SQLite"
             server = ", ".join(f"{key} {value}" for key, value in production_server().items())
             print(f"machine: {os.cpu_count()} cores; database: {kind}; gunicorn workers {args.workers}, {server}; "

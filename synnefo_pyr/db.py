@@ -527,8 +527,9 @@ def includeme(config):
     # Requests that write: sessions joined to their thread's manager, which
     # pyramid_tm begins and ends, bound to ``writer(engine)``; registering
     # the factory once, not every session, saves the ~0.4 ms zope.sqlalchemy
-    # takes to hook up a session. Reads: plain sessions (``reader``) that
-    # refuse to flush anything.
+    # takes to hook up a session. Reads: each serving thread's own
+    # ``ReadSession`` on its own connection (``ReaderSessions``, through
+    # ``reader(engine)``), which refuses to flush anything.
     readers = sessionmaker(class_=ReadSession, expire_on_commit=False)
     writers = get_session_factory(writer(engine))
     event.listen(readers, "before_flush", _refuse_flush)

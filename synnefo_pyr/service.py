@@ -65,16 +65,12 @@ class SynnefoService(Service):
         return wrapper
 
 
-def _validated(request):
+def _new_dict(request):
     return {}
 
 
-def _errors(request):
+def _new_errors(request):
     return Errors()
-
-
-def _info(request):
-    return {}
 
 
 def includeme(config):
@@ -88,6 +84,6 @@ def includeme(config):
     config.add_directive("add_cornice_service", register_service_views)
     config.add_view_predicate("content_type", ContentTypePredicate)
     config.add_request_method(current_service, reify=True)
-    config.add_request_method(_validated, "validated", reify=True)
-    config.add_request_method(_errors, "errors", reify=True)
-    config.add_request_method(_info, "info", reify=True)
+    config.add_request_method(_new_dict, "validated", reify=True)
+    config.add_request_method(_new_errors, "errors", reify=True)
+    config.add_request_method(_new_dict, "info", reify=True)

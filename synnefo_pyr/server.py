@@ -96,7 +96,8 @@ def serve_gunicorn(app, global_conf, **kw):
     """gunicorn behind pserve, its settings those of ``[server:main]``:
     ``bind`` as ``listen`` above, ``workers`` one per core unless given,
     and header names with ``_`` passed on as waitress's above
-    (``header_map = dangerous``). The app is built once, before the fork;
+    (``header_map = dangerous``), and the access log built only where it
+    is written (``gunicorn_logging``). The app is built once, before the fork;
     each worker process starts with a connection pool of its own
     (``synnefo_pyr.db``)."""
     from gunicorn.app.pasterapp import serve
@@ -104,5 +105,6 @@ def serve_gunicorn(app, global_conf, **kw):
     kw.setdefault("bind", listen_address(global_conf))
     kw.setdefault("workers", str(os.cpu_count() or 1))
     kw.setdefault("header_map", "dangerous")
+    kw.setdefault("logger_class", "synnefo_pyr.gunicorn_logging.AccessLogWhereWritten")
     freeze_the_app()
     return serve(app, global_conf, **kw)

@@ -101,3 +101,18 @@ def test_the_written_line_is_gunicorns(tmp_path):
                "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
     log.access(Response(), Request(), environ, datetime.timedelta(seconds=0.001))
     assert '"GET /compute/v2.0/flavors HTTP/1.1" 200 17' in out.getvalue()
+
+
+def test_the_paste_runner_takes_this_logger(monkeypatch):
+    import gunicorn.app.pasterapp
+
+    from synnefo_pyr import server
+
+    given = {}
+    monkeypatch.setattr(gunicorn.app.pasterapp, "serve", lambda app, conf, **kw: given.update(kw))
+    monkeypatch.setattr(server, "freeze_the_app", lambda: None)
+    server.serve_gunicorn(object(), {})
+    assert given["logger_class"] == "synnefo_pyr.gunicorn_logging.AccessLogWhereWritten"
+    # An operator's own logger class wins.
+    server.serve_gunicorn(object(), {}, logger_class="mine.Logger")
+    assert given["logger_class"] == "mine.Logger"

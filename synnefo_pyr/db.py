@@ -43,7 +43,7 @@ from sqlalchemy.orm import Session, object_session, selectinload, sessionmaker
 
 from pyramid.settings import asbool
 
-from synnefo_pyr import dbhealth
+from synnefo_pyr import dbhealth, sqlite_statements
 from synnefo_pyr.settings import SettingsError, parse_section
 
 log = logging.getLogger(__name__)
@@ -261,7 +261,8 @@ def get_engine(settings, prefix="sqlalchemy."):
     kwargs = {"pool_pre_ping": pre_ping and not url.startswith("sqlite")}
     if url.startswith("sqlite"):
         # Waitress threads and the in-process worker share the file.
-        kwargs["connect_args"] = {"check_same_thread": False, "timeout": db_settings.busy_timeout}
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": db_settings.busy_timeout,
+                                  "factory": sqlite_statements.Connection}
     elif url.startswith("postgresql"):
         settings.setdefault(prefix + "pool_timeout", "10")
         options = []
@@ -405,6 +406,7 @@ class _Held:
     def __init__(self, connection, session):
         self.connection = connection
         self.session = session
+        _one_statement_at_a_time(connection, True)
         self._finalizer = weakref.finalize(self, _give_back, session, connection)
 
     def close(self):
@@ -417,9 +419,19 @@ def _end(session):
         session.bind.rollback()
 
 
+def _one_statement_at_a_time(connection, value):
+    """A SQLite reader connection's statements run one at a time in the
+    process (``sqlite_statements``); a writer's, as they come."""
+    driver = connection.connection.driver_connection
+    if isinstance(driver, sqlite_statements.Connection):
+        driver.one_statement_at_a_time = value
+
+
 def _give_back(session, connection):
     try:
         session.close()
+        if not connection.invalidated and not connection.closed:
+            _one_statement_at_a_time(connection, False)
         connection.close()
     except sa_exc.SQLAlchemyError:
         log.debug("Giving back a reader connection failed", exc_info=True)

@@ -5,9 +5,11 @@ ends."""
 import gc
 import threading
 
+import pytest
 import sqlalchemy as sa
 import webtest
 
+from synnefo_pyr.db import session_scope
 from tests.functional.compute.conftest import COMPUTE, make_flavor
 from tests.functional.integrity.conftest import HOST
 
@@ -66,3 +68,23 @@ def test_a_session_left_in_a_transaction_on_a_dead_connection_is_replaced(
     session.bind.connection.driver_connection.close()
     assert flavor_ids(testapp, user) == before
     assert registry.reader_sessions.get() is not session
+
+
+def driver(session):
+    return session.connection().connection.driver_connection
+
+
+def test_sqlite_reader_connections_run_one_statement_at_a_time(testapp, registry, user, db_kind):
+    """SQLite: a read-only request's connection runs its statements under
+    the process's lock (``sqlite_statements``), a writer's as they come;
+    and one given back to the pool is a plain connection again."""
+    if db_kind != "sqlite":
+        pytest.skip("SQLite's connections only")
+    flavor_ids(testapp, user)
+    reader = registry.reader_sessions.get()
+    assert driver(reader).one_statement_at_a_time is True
+    with session_scope(registry) as db:
+        assert driver(db).one_statement_at_a_time is False
+    connection = driver(reader)
+    registry.reader_sessions.close_all()
+    assert connection.one_statement_at_a_time is False

@@ -16,7 +16,10 @@ instead of taking the GIL row by row. Only the connections of read-only
 requests (``db.ReaderSessions``) take it: in WAL mode a reader never waits
 for another connection's lock, so a statement holding this lock never
 waits for a thread that wants it; writers, which do wait (BEGIN IMMEDIATE,
-busy timeout), never take it, so no cycle can form.
+busy timeout), never take it, so no cycle can form. The price: a long
+read statement (the rows of a listing of thousands) holds its process's
+other reads back while it runs, where they would have crawled alongside
+it; rendering, the larger part of a listing, runs outside the lock.
 """
 import itertools
 import os

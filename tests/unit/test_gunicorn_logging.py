@@ -1,10 +1,14 @@
 """gunicorn's access log is built only where it is written."""
+import datetime
 import io
 import logging
 
+import gunicorn.app.pasterapp
 import pytest
 from gunicorn.config import Config
+from gunicorn.glogging import Logger
 
+from synnefo_pyr import server
 from synnefo_pyr.gunicorn_logging import AccessLogWhereWritten
 
 INI = """\
@@ -66,8 +70,6 @@ def test_an_ini_file_that_writes_no_access_log_builds_none(tmp_path):
     log = logger(tmp_path)
     assert log.access_log_enabled is False
     # gunicorn's own logger builds it for the ini file alone.
-    from gunicorn.glogging import Logger
-
     assert Logger(log.cfg).access_log_enabled is True
 
 
@@ -95,8 +97,6 @@ def test_the_written_line_is_gunicorns(tmp_path):
     class Request:
         headers = []
 
-    import datetime
-
     environ = {"REQUEST_METHOD": "GET", "RAW_URI": "/compute/v2.0/flavors", "QUERY_STRING": "",
                "SERVER_PROTOCOL": "HTTP/1.1", "REMOTE_ADDR": "127.0.0.1"}
     log.access(Response(), Request(), environ, datetime.timedelta(seconds=0.001))
@@ -104,10 +104,6 @@ def test_the_written_line_is_gunicorns(tmp_path):
 
 
 def test_the_paste_runner_takes_this_logger(monkeypatch):
-    import gunicorn.app.pasterapp
-
-    from synnefo_pyr import server
-
     given = {}
     monkeypatch.setattr(gunicorn.app.pasterapp, "serve", lambda app, conf, **kw: given.update(kw))
     monkeypatch.setattr(server, "freeze_the_app", lambda: None)

@@ -17,6 +17,7 @@ from sqlalchemy import DateTime, bindparam, select, type_coerce
 from synnefo_pyr.compute.models import Diagnostic, Server, ServerMetadata
 from synnefo_pyr.network.models import NIC, IPAddress, Network
 from synnefo_pyr.orm import UTCDateTime
+from synnefo_pyr.prepared_reads import PreparedRead
 
 _SERVERS, _METADATA, _DIAGNOSTICS = Server.__table__, ServerMetadata.__table__, Diagnostic.__table__
 _NICS, _ADDRESSES, _NETWORKS = NIC.__table__, IPAddress.__table__, Network.__table__
@@ -150,7 +151,8 @@ def _statements(by, since):
         .join(_SERVERS, _SERVERS.c.id == _DIAGNOSTICS.c.server_id)
         .where(*where).order_by(_DIAGNOSTICS.c.id.desc())
     )
-    return _Statements(servers, metadata, ports, diagnostics)
+    return _Statements(PreparedRead(servers), PreparedRead(metadata), PreparedRead(ports),
+                       PreparedRead(diagnostics))
 
 
 def _read(connection, statements, params, complete=True):
@@ -158,17 +160,17 @@ def _read(connection, statements, params, complete=True):
     addresses) and diagnostics: four statements whatever their number. A
     row of a server the first statement did not see (created meanwhile,
     where the database gives each statement its own snapshot) is left out."""
-    found = [ServerView(*row) for row in connection.execute(statements.servers, params).all()]
+    found = [ServerView(*row) for row in statements.servers.rows(connection, params)]
     if not found or not complete:
         return found
     by_id = {server.id: server for server in found}
-    for server_id, key, value in connection.execute(statements.metadata, params).all():
+    for server_id, key, value in statements.metadata.rows(connection, params):
         server = by_id.get(server_id)
         if server is not None:
             server.metadata[key] = value
     ports = {}
     for nic_id, server_id, index, mac, profile, state, network_id, public, version, address, floating in \
-            connection.execute(statements.ports, params).all():
+            statements.ports.rows(connection, params):
         port = ports.get(nic_id)
         if port is None:
             server = by_id.get(server_id)
@@ -180,7 +182,7 @@ def _read(connection, statements, params, complete=True):
         if version is not None:
             port.addresses.append(AddressView(version, address, floating))
     make = DiagnosticView._make
-    for row in connection.execute(statements.diagnostics, params).all():
+    for row in statements.diagnostics.rows(connection, params):
         server = by_id.get(row[0])
         if server is not None:
             server.diagnostics.append(make(row[1:]))

@@ -18,6 +18,7 @@ from synnefo_pyr.compute.models import Flavor, Server, ServerMetadata, flavor_na
 from synnefo_pyr.images import registry as images
 from synnefo_pyr.network import floating_ips, ports, server_ports
 from synnefo_pyr.orm import utcnow
+from synnefo_pyr.prepared_reads import PreparedRead
 
 
 #: Metadata of one server: at most this many items, values at most this
@@ -86,14 +87,14 @@ class FlavorView:
         return flavor_name(self.cpu, self.ram, self.disk, self.disk_template)
 
 
-_LIVE_FLAVORS = (
+_LIVE_FLAVORS = PreparedRead(
     select(Flavor.id, Flavor.cpu, Flavor.ram, Flavor.disk, Flavor.disk_template)
     .where(Flavor.deleted.is_(False)).order_by(Flavor.id)
 )
 
 
 def list_flavors(dbsession):
-    return [FlavorView(*row) for row in dbsession.connection().execute(_LIVE_FLAVORS)]
+    return [FlavorView(*row) for row in _LIVE_FLAVORS.rows(dbsession.connection())]
 
 
 # --- creating ------------------------------------------------------------

@@ -25,6 +25,7 @@ from synnefo_pyr.db import lock_row
 
 from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
 from synnefo_pyr.orm import UTCDateTime, utcnow
+from synnefo_pyr.prepared_reads import PreparedRead
 from synnefo_pyr.storage import files
 
 #: The guide's "Disk format" table, the values marked for Image.
@@ -236,7 +237,8 @@ def _listing(sort_key, sort_dir, include_deleted, since, filters):
         .join(_IMAGES, _IMAGES.c.id == _PROPERTIES.c.image_id)
         .where(*conditions).order_by(_PROPERTIES.c.key)
     )
-    return _Listing(query.order_by(order, tie) if sort_key != "id" else query.order_by(order), properties)
+    return _Listing(PreparedRead(query.order_by(order, tie) if sort_key != "id" else query.order_by(order)),
+                    PreparedRead(properties))
 
 
 def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
@@ -256,10 +258,10 @@ def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
     listing = _listing(sort_key, sort_dir, include_deleted, since is not None, tuple(sorted(values)))
     connection = dbsession.connection()
     params = dict(values, user=user_uuid, since=since)
-    found = [ImageView(*row, properties={}) for row in connection.execute(listing.images, params)]
+    found = [ImageView(*row, properties={}) for row in listing.images.rows(connection, params)]
     if found:
         by_id = {image.id: image for image in found}
-        for image_id, key, value in connection.execute(listing.properties, params):
+        for image_id, key, value in listing.properties.rows(connection, params):
             # An image the first statement did not see (registered
             # meanwhile, where each statement has its own snapshot) is left out.
             image = by_id.get(image_id)

@@ -83,17 +83,23 @@ class PreparedRead:
     """A Core select run on the driver's cursor: ``rows(connection,
     params)`` gives a list of tuples."""
 
-    __slots__ = ("statement", "_plans")
+    __slots__ = ("statement", "_plans", "_last")
 
     def __init__(self, statement):
         self.statement = statement
-        # One plan per dialect (each engine has its own), gone with it.
+        # One plan per dialect (each engine has its own), gone with it; the
+        # last one used at hand (a service has one engine).
         self._plans = weakref.WeakKeyDictionary()
+        self._last = (None, None)
 
     def _plan(self, dialect):
+        last_dialect, plan = self._last
+        if last_dialect is dialect:
+            return plan
         plan = self._plans.get(dialect)
         if plan is None:
             plan = self._plans[dialect] = _Plan(self.statement, dialect)
+        self._last = (dialect, plan)
         return plan
 
     def rows(self, connection, params=None):
@@ -103,16 +109,20 @@ class PreparedRead:
             return [tuple(row) for row in connection.execute(self.statement, params)]
         plan = self._plan(dialect)
         sql, parameters = plan.sql, plan.parameters(params or {})
-        fire = connection._has_events or connection.engine._has_events
+        # Listeners on the engine or the connection (SQLAlchemy's own test),
+        # and among them cursor listeners (the engine may have others).
+        dispatch = connection.dispatch
+        fire = (connection._has_events or connection.engine._has_events) and bool(
+            dispatch.before_cursor_execute or dispatch.after_cursor_execute)
         cursor = None
         try:
             cursor = connection.connection.cursor()
             if fire:
-                for listener in connection.dispatch.before_cursor_execute:
+                for listener in dispatch.before_cursor_execute:
                     sql, parameters = listener(connection, cursor, sql, parameters, None, False)
             cursor.execute(sql, parameters)
             if fire:
-                connection.dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, False)
+                dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, False)
             rows = cursor.fetchall()
             description = cursor.description
             cursor.close()

@@ -124,7 +124,9 @@ class PreparedRead:
             if fire:
                 dispatch.after_cursor_execute(connection, cursor, sql, parameters, None, False)
             rows = cursor.fetchall()
-            description = cursor.description
+            # psycopg builds the description anew at each reading: only the
+            # first execution reads it (for the result processors).
+            description = cursor.description if plan.results is None else None
             cursor.close()
         except Exception as error:
             if not isinstance(error, dialect.loaded_dbapi.Error):

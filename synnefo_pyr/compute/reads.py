@@ -2,17 +2,20 @@
 
 Listing and showing servers are the compute API's hot paths: they read
 plain rows into small views (``ServerView``, ``PortView``...) carrying
-exactly what ``views/compute/render.py`` shows, in four statements whatever
-the number of servers (the servers, then their metadata, ports with their
-addresses, and diagnostics, each joined to the servers under the same
-condition), built once with bound parameters. Writes
+exactly what ``views/compute/render.py`` shows, in a constant number of
+statements whatever the number of servers: on PostgreSQL one (the servers
+and what belongs to them, united: one round trip), on SQLite four (the
+servers, then their metadata, ports with their addresses, and diagnostics),
+each part joined to the servers under the same condition, built once with
+bound parameters and run as prepared reads (``prepared_reads``). Writes
 load ORM rows instead (``servers.load_server``): they lock and change them.
 """
 import functools
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from sqlalchemy import DateTime, bindparam, select, type_coerce
+from sqlalchemy import (Boolean, DateTime, Integer, Text, bindparam, cast, literal, null, select, type_coerce,
+                        union_all)
 
 from synnefo_pyr.compute.models import Diagnostic, Server, ServerMetadata
 from synnefo_pyr.network.models import NIC, IPAddress, Network
@@ -102,18 +105,51 @@ class ServerView:
 
 
 class _Statements(NamedTuple):
+    #: The servers (alone: a listing without details), then what belongs
+    #: to them, a statement for each (SQLite).
     servers: object
     metadata: object
     ports: object
     diagnostics: object
+    #: The servers and all that belongs to them, in one statement (PostgreSQL).
+    everything: object
+
+
+#: The columns of the one statement, by the SQL type each carries: every
+#: kind of row puts its values in the slots of their type and leaves the
+#: others NULL (cast to that type: PostgreSQL unites columns by type).
+_SLOTS = (("kind", Integer), ("server_id", Integer),
+          ("i1", Integer), ("i2", Integer), ("i3", Integer), ("i4", Integer),
+          ("t1", Text), ("t2", Text), ("t3", Text), ("t4", Text), ("t5", Text),
+          ("b1", Boolean), ("b2", Boolean), ("d1", DateTime), ("d2", DateTime),
+          # The order: by kind (servers first), then each kind's own.
+          ("o1", Integer), ("o2", Text), ("o3", Integer), ("o4", Integer), ("o5", Integer))
+SERVER, METADATA, PORT, DIAGNOSTIC = range(4)
+
+
+def _row_of(kind, server_id, **values):
+    """A select list in ``_SLOTS`` order: ``values`` by slot name, NULL elsewhere."""
+    columns = [literal(kind, Integer).label("kind"), server_id.label("server_id")]
+    for name, type_ in _SLOTS[2:]:
+        value = values.get(name)
+        if value is None:
+            value = cast(null(), type_)
+        elif type_ is DateTime:
+            # Read as the naive UTC stored (see ``_naive``).
+            value = type_coerce(value, DateTime())
+        columns.append(value.label(name))
+    return columns
 
 
 @functools.lru_cache(maxsize=8)
 def _statements(by, since):
-    """The four statements reading servers by ``id`` or by ``user`` (live
+    """The statements reading servers by ``id`` or by ``user`` (live
     ones, or with ``since`` those changed since, deleted ones included):
-    the servers, then what belongs to them, each joined to the servers
-    under the same condition (no list of ids to send, nor to expand)."""
+    the servers alone, and one statement of the servers and what belongs
+    to them (metadata, ports with their addresses, diagnostics), each part
+    joined to the servers under the same condition (no list of ids to
+    send, nor to expand): one round trip, one snapshot, whatever the number
+    of servers."""
     if by == "id":
         where = (_SERVERS.c.id == bindparam("id"),)
     elif since:
@@ -151,17 +187,90 @@ def _statements(by, since):
         .join(_SERVERS, _SERVERS.c.id == _DIAGNOSTICS.c.server_id)
         .where(*where).order_by(_DIAGNOSTICS.c.id.desc())
     )
-    return _Statements(PreparedRead(servers), PreparedRead(metadata), PreparedRead(ports),
-                       PreparedRead(diagnostics))
+    s = _SERVERS.c
+    server_rows = select(*_row_of(
+        SERVER, s.id, i1=s.flavor_id, i2=s.build_progress, t1=s.name, t2=s.user_uuid, t3=s.image_id,
+        t4=s.operstate, t5=s.task, b1=s.suspended, b2=s.deleted, d1=s.created_at, d2=s.updated_at,
+        o1=s.id,
+    )).where(*where)
+    m = _METADATA.c
+    metadata_rows = (
+        select(*_row_of(METADATA, m.server_id, t1=m.key, t2=m.value, o2=m.key))
+        .join(_SERVERS, s.id == m.server_id).where(*where)
+    )
+    # Ports with their addresses, one row per address (a port without any
+    # comes once, with NULLs): ports by server and index, their addresses
+    # IPv4 first, in the order they were given.
+    n, a = _NICS.c, _ADDRESSES.c
+    port_rows = (
+        select(*_row_of(PORT, n.server_id, i1=n.id, i2=n.index, i3=_NETWORKS.c.id, i4=a.ip_version,
+                        t1=n.mac, t2=n.firewall_profile, t3=n.state, t4=a.address,
+                        b1=_NETWORKS.c.public, b2=a.floating,
+                        o1=n.server_id, o3=n.index, o4=n.id, o5=a.ip_version))
+        .join(_NETWORKS, _NETWORKS.c.id == n.network_id)
+        .join(_SERVERS, s.id == n.server_id)
+        .outerjoin(_ADDRESSES, a.nic_id == n.id)
+        .where(*where)
+    )
+    d = _DIAGNOSTICS.c
+    diagnostic_rows = (
+        select(*_row_of(DIAGNOSTIC, d.server_id, t1=d.level, t2=d.source, t3=d.message, t4=d.details,
+                        d1=d.source_date, d2=d.created_at, o1=-d.id))
+        .join(_SERVERS, s.id == d.server_id).where(*where)
+    )
+    everything = union_all(server_rows, metadata_rows, port_rows, diagnostic_rows)
+    c = everything.selected_columns
+    # Addresses of a port in the order given: by id, after the version.
+    everything = everything.order_by(c.kind, c.o1, c.o2, c.o3, c.o4, c.o5)
+    return _Statements(*(PreparedRead(statement)
+                         for statement in (servers, metadata, ports, diagnostics, everything)))
 
 
 def _read(connection, statements, params, complete=True):
     """The servers, and with ``complete`` their metadata, ports (with their
-    addresses) and diagnostics: four statements whatever their number. A
-    row of a server the first statement did not see (created meanwhile,
-    where the database gives each statement its own snapshot) is left out."""
+    addresses) and diagnostics, in a constant number of statements. Where a
+    statement costs a round trip (PostgreSQL: about 50 us of CPU in this
+    process besides the driver's work, and the wait), one; on SQLite, in
+    this process, four, each ordered by an index or sorting few columns:
+    the one statement's sort of wide rows cost more than the three
+    statements it saved (a 100-server listing 3.7 -> 5.6 ms)."""
+    if not complete:
+        return [ServerView(*row) for row in statements.servers.rows(connection, params)]
+    if connection.dialect.name == "sqlite":
+        return _read_separately(connection, statements, params)
+    return _read_together(connection, statements, params)
+
+
+def _read_together(connection, statements, params):
+    """One statement: the servers, then what belongs to them."""
+    found, by_id, ports = [], {}, {}
+    make_diagnostic = DiagnosticView._make
+    for kind, server_id, i1, i2, i3, i4, t1, t2, t3, t4, t5, b1, b2, d1, d2, *_order in \
+            statements.everything.rows(connection, params):
+        if kind == SERVER:
+            server = by_id[server_id] = ServerView(server_id, t1, t2, i1, t3, t4, t5, i2, b1, b2, d1, d2)
+            found.append(server)
+        elif kind == METADATA:
+            by_id[server_id].metadata[t1] = t2
+        elif kind == PORT:
+            port = ports.get(i1)
+            if port is None:
+                port = ports[i1] = PortView(i1, server_id, i2, t1, t2, t3, NetworkRef(i3, b1))
+                by_id[server_id].nics.append(port)
+            if i4 is not None:
+                port.addresses.append(AddressView(i4, t4, b2))
+        else:
+            by_id[server_id].diagnostics.append(make_diagnostic((t1, t2, t3, t4, d1, d2)))
+    return found
+
+
+def _read_separately(connection, statements, params):
+    """Four statements: the servers, their metadata, ports (with their
+    addresses) and diagnostics. A row of a server the first statement did
+    not see (created meanwhile, where the database gives each statement its
+    own snapshot) is left out."""
     found = [ServerView(*row) for row in statements.servers.rows(connection, params)]
-    if not found or not complete:
+    if not found:
         return found
     by_id = {server.id: server for server in found}
     for server_id, key, value in statements.metadata.rows(connection, params):

@@ -162,3 +162,30 @@ def test_an_echoing_engine_logs_the_statement(db_url, registry, user, caplog):
     finally:
         engine.dispose()
     assert any("'echoed'" in record.getMessage() for record in caplog.records)
+
+
+def test_one_statement_and_four_read_the_same_servers(registry, user, other_user, flavor, image,
+                                                      public_network):
+    # PostgreSQL reads servers in one statement, SQLite in four
+    # (compute/reads.py): on either database both give the same views.
+    add_servers(registry, user.uuid, flavor, public_network, image, 3)
+    add_servers(registry, other_user.uuid, flavor, public_network, image, 1, start=3)
+    with session_scope(registry) as db:
+        first = db.scalar(select(Server.id).order_by(Server.id))
+        db.get(Server, first).nics[1].state = "DOWN"
+        db.get(Server, first).metadata_items = []
+    since = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
+    with registry.dbengine.connect() as connection:
+        for by, since_, params in (("id", False, {"id": first}), ("user", False, {"user": user.uuid}),
+                                   ("user", True, {"user": user.uuid, "since": since})):
+            statements = reads._statements(by, since_)
+            together = reads._read_together(connection, statements, params)
+            assert together == reads._read_separately(connection, statements, params)
+            assert [s.id for s in together] == sorted(s.id for s in together)
+            assert all(s.user_uuid == user.uuid for s in together)
+        servers = reads._read_together(connection, reads._statements("user", False), {"user": user.uuid})
+    assert len(servers) == 3
+    assert servers[0].metadata == {} and servers[1].metadata == {"k0": "0", "k1": "1", "k2": "2"}
+    assert [nic.state for nic in servers[0].nics] == ["ACTIVE", "DOWN"]
+    assert all(len(s.diagnostics) == 2 and [nic.index for nic in s.nics] == [0, 1] for s in servers)
+    assert servers[1].nics[0].addresses[0].address.startswith("10.0.")

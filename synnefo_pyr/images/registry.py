@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import and_, bindparam, exists, or_, select
+from sqlalchemy import Integer, and_, bindparam, cast, exists, func, literal, null, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from synnefo_pyr import errors
@@ -212,6 +212,9 @@ class _Listing(NamedTuple):
     #: The properties of the same images: a join on the same conditions,
     #: not an IN list of their ids (no statement to expand per request).
     properties: object
+    #: Both in one statement (PostgreSQL: one round trip): the images in
+    #: the listing's order (their ``position``), then the properties.
+    both: object
 
 
 @functools.lru_cache(maxsize=256)
@@ -237,17 +240,30 @@ def _listing(sort_key, sort_dir, include_deleted, since, filters):
         .join(_IMAGES, _IMAGES.c.id == _PROPERTIES.c.image_id)
         .where(*conditions).order_by(_PROPERTIES.c.key)
     )
-    return _Listing(PreparedRead(query.order_by(order, tie) if sort_key != "id" else query.order_by(order)),
-                    PreparedRead(properties))
+    ordered = (order, tie) if sort_key != "id" else (order,)
+    key, value = _PROPERTIES.c.key, _PROPERTIES.c.value
+    image_rows = select(literal(0).label("kind"), *(_IMAGES.c[name] for name in _VIEW_FIELDS),
+                        cast(null(), key.type).label("key"), cast(null(), value.type).label("value"),
+                        func.row_number().over(order_by=ordered).label("position")).where(*conditions)
+    property_rows = (
+        select(literal(1), _PROPERTIES.c.image_id,
+               *(cast(null(), _IMAGES.c[name].type) for name in _VIEW_FIELDS[1:]),
+               key, value, cast(null(), Integer))
+        .join(_IMAGES, _IMAGES.c.id == _PROPERTIES.c.image_id).where(*conditions)
+    )
+    both = union_all(image_rows, property_rows)
+    c = both.selected_columns
+    return _Listing(PreparedRead(query.order_by(*ordered)), PreparedRead(properties),
+                    PreparedRead(both.order_by(c.kind, c.position, c.key)))
 
 
 def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
                  sort_dir="desc", since=None, include_deleted=False):
     """The images ``user_uuid`` may read, filtered and sorted (ties broken
     by id so that pages and repeated calls agree), as ``ImageView``s: the
-    listings are hot paths, so two Core statements built once per shape
-    (the images, then their properties) and no ORM objects; members are
-    never shown, never read."""
+    listings are hot paths, so Core statements built once per shape (on
+    SQLite two, the images then their properties; elsewhere both in one)
+    and no ORM objects; members are never shown, never read."""
     _check_choice(sort_key, SORT_KEYS, "sort_key")
     _check_choice(sort_dir, SORT_DIRS, "sort_dir")
     f = filters or ListFilters()
@@ -258,6 +274,14 @@ def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
     listing = _listing(sort_key, sort_dir, include_deleted, since is not None, tuple(sorted(values)))
     connection = dbsession.connection()
     params = dict(values, user=user_uuid, since=since)
+    if connection.dialect.name != "sqlite":
+        # A statement is a round trip (about 50 us of CPU here besides the
+        # driver's): one. SQLite, in this process, sorts less in two.
+        return _images_together(connection, listing, params)
+    return _images_separately(connection, listing, params)
+
+
+def _images_separately(connection, listing, params):
     found = [ImageView(*row, properties={}) for row in listing.images.rows(connection, params)]
     if found:
         by_id = {image.id: image for image in found}
@@ -267,6 +291,17 @@ def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
             image = by_id.get(image_id)
             if image is not None:
                 image.properties[key] = value
+    return found
+
+
+def _images_together(connection, listing, params):
+    found, by_id = [], {}
+    for kind, *fields, key, value, _position in listing.both.rows(connection, params):
+        if kind == 0:
+            image = by_id[fields[0]] = ImageView(*fields, properties={})
+            found.append(image)
+        else:
+            by_id[fields[0]].properties[key] = value
     return found
 
 

@@ -414,7 +414,10 @@ class _Held:
 
 
 def _end(session):
-    session.close()
+    # A Core read leaves the session empty and outside any transaction of
+    # its own (``ReadSession.connection``): nothing to close.
+    if session.in_transaction() or session.identity_map or session.new:
+        session.close()
     if session.bind.in_transaction():
         session.bind.rollback()
 

@@ -41,6 +41,19 @@ def test_a_session_used_after_its_request_does_not_hold_the_next_one_in_the_past
     assert flavor_ids(testapp, user) == before | {added}
 
 
+def test_what_a_read_loaded_through_the_orm_is_gone_from_the_session_after_it(
+        testapp, registry, user, db_kind):
+    # A flavor by id is an ORM read; the listing a Core one, which leaves
+    # the session empty (its end then skips closing it).
+    flavor = make_flavor(registry, cpu=5)
+    testapp.get(f"{COMPUTE}/flavors/{flavor}", headers=user.headers, status=200)
+    session = registry.reader_sessions.get()
+    assert not session.identity_map and not session.in_transaction()
+    flavor_ids(testapp, user)
+    assert registry.reader_sessions.get() is session
+    assert not session.identity_map and not session.in_transaction()
+
+
 def test_a_threads_connection_goes_back_to_the_pool_when_it_ends(make_app, user, db_kind):
     app = make_app()
     pool = app.registry.dbengine.pool

@@ -106,12 +106,13 @@ class ServerView:
 
 class _Statements(NamedTuple):
     #: The servers (alone: a listing without details), then what belongs
-    #: to them, a statement for each (SQLite).
+    #: to them, a statement for each.
     servers: object
     metadata: object
     ports: object
     diagnostics: object
-    #: The servers and all that belongs to them, in one statement (PostgreSQL).
+    #: The servers and all that belongs to them, in one statement (one
+    #: server on PostgreSQL).
     everything: object
 
 
@@ -123,7 +124,8 @@ _SLOTS = (("kind", Integer), ("server_id", Integer),
           ("t1", Text), ("t2", Text), ("t3", Text), ("t4", Text), ("t5", Text),
           ("b1", Boolean), ("b2", Boolean), ("d1", DateTime), ("d2", DateTime),
           # The order: by kind (servers first), then each kind's own.
-          ("o1", Integer), ("o2", Text), ("o3", Integer), ("o4", Integer), ("o5", Integer))
+          ("o1", Integer), ("o2", Text), ("o3", Integer), ("o4", Integer), ("o5", Integer),
+          ("o6", Integer))
 SERVER, METADATA, PORT, DIAGNOSTIC = range(4)
 
 
@@ -206,7 +208,7 @@ def _statements(by, since):
         select(*_row_of(PORT, n.server_id, i1=n.id, i2=n.index, i3=_NETWORKS.c.id, i4=a.ip_version,
                         t1=n.mac, t2=n.firewall_profile, t3=n.state, t4=a.address,
                         b1=_NETWORKS.c.public, b2=a.floating,
-                        o1=n.server_id, o3=n.index, o4=n.id, o5=a.ip_version))
+                        o1=n.server_id, o3=n.index, o4=n.id, o5=a.ip_version, o6=a.id))
         .join(_NETWORKS, _NETWORKS.c.id == n.network_id)
         .join(_SERVERS, s.id == n.server_id)
         .outerjoin(_ADDRESSES, a.nic_id == n.id)
@@ -220,8 +222,9 @@ def _statements(by, since):
     )
     everything = union_all(server_rows, metadata_rows, port_rows, diagnostic_rows)
     c = everything.selected_columns
-    # Addresses of a port in the order given: by id, after the version.
-    everything = everything.order_by(c.kind, c.o1, c.o2, c.o3, c.o4, c.o5)
+    # As the four statements order their rows (a port's addresses: by
+    # version, then in the order given).
+    everything = everything.order_by(c.kind, c.o1, c.o2, c.o3, c.o4, c.o5, c.o6)
     return _Statements(*(PreparedRead(statement)
                          for statement in (servers, metadata, ports, diagnostics, everything)))
 
@@ -233,12 +236,12 @@ def _read(connection, statements, params, complete=True, together=False):
     one. One server on PostgreSQL is read together: there each statement
     is a round trip (about 50 us of CPU in this process besides the
     driver's work, and the wait), and one server's rows are few. Listings
-    are read in four, each ordered by an index or sorting few columns: the
-    one statement's sort of a listing's wide rows cost more than the round
-    trips it saved (a 100-server listing on PostgreSQL: 4.1% of the bare
-    route's req/s -> 2.9%); SQLite, in this process, has no round trips to
-    save (the one statement: a 100-server listing 3.7 -> 5.6 ms, one
-    server 8% more instructions)."""
+    are read in four, each ordered by an index or sorting few columns (an
+    empty one in one): united, a 100-server listing on PostgreSQL cost the
+    same CPU a request (5.5% and 5.7% of the bare route's), which three
+    round trips fewer did not pay for the wide rows' sort. SQLite, in this
+    process, has no round trips to save (the one statement: a 100-server
+    listing 3.7 -> 5.6 ms, one server 8% more instructions)."""
     if not complete:
         return [ServerView(*row) for row in statements.servers.rows(connection, params)]
     if together and connection.dialect.name != "sqlite":

@@ -15,6 +15,7 @@ from synnefo_pyr.compute import reads
 from synnefo_pyr.compute.models import Server
 from synnefo_pyr.db import session_scope
 from synnefo_pyr.images import registry as images
+from synnefo_pyr.network.models import IPAddress
 from synnefo_pyr.prepared_reads import PreparedRead
 
 from tests.functional.compute.test_performance import add_servers
@@ -174,6 +175,13 @@ def test_one_statement_and_four_read_the_same_servers(registry, user, other_user
         first = db.scalar(select(Server.id).order_by(Server.id))
         db.get(Server, first).nics[1].state = "DOWN"
         db.get(Server, first).metadata_items = []
+        # A port with several addresses of each version: by version, then
+        # in the order given (ids), whichever way the servers are read.
+        port = db.get(Server, first + 1).nics[0]
+        given = port.addresses[0]
+        for address, version in (("10.0.250.9", 4), ("2001:db8::9", 6), ("10.0.250.3", 4), ("2001:db8::3", 6)):
+            port.addresses.append(IPAddress(network_id=given.network_id, subnet_id=given.subnet_id,
+                                            user_uuid=given.user_uuid, address=address, ip_version=version))
     since = datetime.datetime(2000, 1, 1, tzinfo=datetime.timezone.utc)
     with registry.dbengine.connect() as connection:
         for by, since_, params in (("id", False, {"id": first}), ("user", False, {"user": user.uuid}),
@@ -188,7 +196,8 @@ def test_one_statement_and_four_read_the_same_servers(registry, user, other_user
     assert servers[0].metadata == {} and servers[1].metadata == {"k0": "0", "k1": "1", "k2": "2"}
     assert [nic.state for nic in servers[0].nics] == ["ACTIVE", "DOWN"]
     assert all(len(s.diagnostics) == 2 and [nic.index for nic in s.nics] == [0, 1] for s in servers)
-    assert servers[1].nics[0].addresses[0].address.startswith("10.0.")
+    assert [(a.ip_version, a.address) for a in servers[1].nics[0].addresses][1:] == [
+        (4, "10.0.250.9"), (4, "10.0.250.3"), (6, "2001:db8::9"), (6, "2001:db8::3")]
 
 
 def test_images_in_one_statement_and_in_two_are_the_same(registry, user, factory):

@@ -101,3 +101,34 @@ def test_sqlite_reader_connections_run_one_statement_at_a_time(testapp, registry
     connection = driver(reader)
     registry.reader_sessions.close_all()
     assert connection.one_statement_at_a_time is False
+
+
+def test_prepared_reads_run_outside_a_transaction_and_orm_reads_inside_one(make_app, registry, user, db_kind):
+    """A read request's prepared reads (the flavor listing) run each on its
+    own snapshot, outside any transaction, on both databases; an ORM read
+    (a flavor by id) begins the request's transaction, ended with it."""
+    # The token cached, as by default: the listing is the request's one statement.
+    app = make_app(**{"synnefo_pyr.identity.token_cache_seconds": "60"})
+    testapp = webtest.TestApp(app, extra_environ=HOST)
+    flavor = make_flavor(registry, cpu=3)
+    flavor_ids(testapp, user)
+    seen = []
+
+    def in_transaction(conn, cursor, statement, *args):
+        driver = conn.connection.driver_connection
+        seen.append(driver.in_transaction if db_kind == "sqlite"
+                    else driver.info.transaction_status != driver.info.transaction_status.IDLE)
+
+    engine = app.registry.dbengine
+    sa.event.listen(engine, "before_cursor_execute", in_transaction)
+    try:
+        assert flavor in flavor_ids(testapp, user)
+        listing, seen[:] = list(seen), []
+        testapp.get(f"{COMPUTE}/flavors/{flavor}", headers=user.headers, status=200)
+        by_id = list(seen)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", in_transaction)
+    assert listing == [False]
+    # PostgreSQL's reads are in autocommit: no transaction there either.
+    assert by_id == [db_kind == "sqlite"]
+    assert not app.registry.reader_sessions.get().bind.in_transaction()

@@ -20,7 +20,7 @@ from sqlalchemy import (Boolean, DateTime, Integer, Text, bindparam, cast, liter
 from synnefo_pyr.compute.models import Diagnostic, Server, ServerMetadata
 from synnefo_pyr.network.models import NIC, IPAddress, Network
 from synnefo_pyr.orm import UTCDateTime
-from synnefo_pyr.prepared_reads import PreparedRead
+from synnefo_pyr.prepared_reads import PreparedRead, statements_are_round_trips
 
 _SERVERS, _METADATA, _DIAGNOSTICS = Server.__table__, ServerMetadata.__table__, Diagnostic.__table__
 _NICS, _ADDRESSES, _NETWORKS = NIC.__table__, IPAddress.__table__, Network.__table__
@@ -233,9 +233,8 @@ def _read(connection, statements, params, complete=True, together=False):
     """The servers, and with ``complete`` their metadata, ports (with their
     addresses) and diagnostics, in a constant number of statements: four
     (the first finding none, one), or with ``together``, on PostgreSQL,
-    one. One server on PostgreSQL is read together: there each statement
-    is a round trip (about 50 us of CPU in this process besides the
-    driver's work, and the wait), and one server's rows are few. Listings
+    one. One server is read together where statements are round trips
+    (``statements_are_round_trips``): its rows are few. Listings
     are read in four, each ordered by an index or sorting few columns (an
     empty one in one): united, a 100-server listing on PostgreSQL cost the
     same CPU a request (5.5% and 5.7% of the bare route's), which three
@@ -244,7 +243,7 @@ def _read(connection, statements, params, complete=True, together=False):
     listing 3.7 -> 5.6 ms, one server 8% more instructions)."""
     if not complete:
         return [ServerView(*row) for row in statements.servers.rows(connection, params)]
-    if together and connection.dialect.name != "sqlite":
+    if together and statements_are_round_trips(connection):
         return _read_together(connection, statements, params)
     return _read_separately(connection, statements, params)
 

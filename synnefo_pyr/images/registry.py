@@ -25,7 +25,7 @@ from synnefo_pyr.db import lock_row
 
 from synnefo_pyr.images.models import Image, ImageMember, ImageProperty
 from synnefo_pyr.orm import UTCDateTime, utcnow
-from synnefo_pyr.prepared_reads import PreparedRead
+from synnefo_pyr.prepared_reads import PreparedRead, statements_are_round_trips
 from synnefo_pyr.storage import files
 
 #: The guide's "Disk format" table, the values marked for Image.
@@ -274,9 +274,7 @@ def list_visible(dbsession, user_uuid, *, filters=None, sort_key="created_at",
     listing = _listing(sort_key, sort_dir, include_deleted, since is not None, tuple(sorted(values)))
     connection = dbsession.connection()
     params = dict(values, user=user_uuid, since=since)
-    if connection.dialect.name != "sqlite":
-        # A statement is a round trip (about 50 us of CPU here besides the
-        # driver's): one. SQLite, in this process, sorts less in two.
+    if statements_are_round_trips(connection):
         return _images_together(connection, listing, params)
     return _images_separately(connection, listing, params)
 

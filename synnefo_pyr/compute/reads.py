@@ -147,11 +147,10 @@ def _row_of(kind, server_id, **values):
 def _statements(by, since):
     """The statements reading servers by ``id`` or by ``user`` (live
     ones, or with ``since`` those changed since, deleted ones included):
-    the servers alone, and one statement of the servers and what belongs
-    to them (metadata, ports with their addresses, diagnostics), each part
-    joined to the servers under the same condition (no list of ids to
-    send, nor to expand): one round trip, one snapshot, whatever the number
-    of servers."""
+    the servers, their metadata, their ports with addresses and their
+    diagnostics, a statement each, and the same united in one statement
+    (``_read`` says which a read uses); every part joined to the servers
+    under the same condition (no list of ids to send, nor to expand)."""
     if by == "id":
         where = (_SERVERS.c.id == bindparam("id"),)
     elif since:

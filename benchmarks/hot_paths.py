@@ -367,7 +367,8 @@ def add_servers_in_bulk(registry, count):
         nic_ids = [nic["id"] for nic in own[nics]]
         own[addresses] = [dict(row) for row in conn.execute(
             sa.select(addresses).where(addresses.c.nic_id.in_(nic_ids)).order_by(addresses.c.id)).mappings()]
-        cidrs = dict(conn.execute(sa.select(Subnet.id, Subnet.cidr)).all())
+        subnets = {subnet_id: ipaddress.ip_network(cidr)
+                   for subnet_id, cidr in conn.execute(sa.select(Subnet.id, Subnet.cidr))}
         next_id = {table: (conn.scalar(sa.select(sa.func.max(table.c.id))) or 0) + 1 for table in tables}
     made = 0
     while made < count:
@@ -385,7 +386,7 @@ def add_servers_in_bulk(registry, count):
                                        mac=f"bb:{server_id >> 16 & 255:02x}:{server_id >> 8 & 255:02x}:"
                                            f"{server_id & 255:02x}:00:{j:02x}"))
             for j, address in enumerate(own[addresses]):
-                subnet = ipaddress.ip_network(cidrs[address["subnet_id"]])
+                subnet = subnets[address["subnet_id"]]
                 offset = subnet.num_addresses // 2 + server_id * len(own[addresses]) + j
                 rows[addresses].append(dict(address, id=None, nic_id=nic_map[address["nic_id"]],
                                             address=str(subnet.network_address + offset)))
